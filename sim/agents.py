@@ -1,0 +1,340 @@
+"""The four actors: their preferences, perceptions and choices.
+
+Every actor scores each option by its own utility of the predicted next
+state, computed with the world's `transition` through the actor's own
+perceptions, and picks by a logit (quantal response) rule: the higher its
+rationality, the more surely it takes the best-scoring option. Other actors
+are assumed to repeat last round's moves.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, NamedTuple
+
+import mesa
+import numpy as np
+
+from . import enforcement
+from .ladder import MENUS, Move
+from .world import Decisions, Physics, State, transition
+
+if TYPE_CHECKING:
+    from .model import CrisisModel
+
+# Utility weights shared by all actors: how much a unit of war hazard and of
+# nuclear hazard costs relative to the other terms (about ten times a full
+# swing in tension).
+WAR_WEIGHT = 4.0
+NUCLEAR_WEIGHT = 8.0
+COLLAPSE_WEIGHT = 4.0
+BELIEF0 = 0.2  # prior that the other side would accept talks
+
+# How open to talks a move reads to the other side, by escalation class.
+OPENNESS = {-2: 1.0, 0: 0.4, 4: 0.1, 12: 0.0, 28: 0.0, 60: 0.0}
+
+# DPRK: how defiant each move reads (answering pressure with threats and tests).
+DEFIANCE = {"threaten": 0.6, "missile_test": 0.8, "icbm_test": 1.0, "nuclear_test": 1.0}
+
+
+class Context(NamedTuple):
+    """What every actor knows when it picks its move in phase 4."""
+
+    state: State
+    adopted: float
+    china_enforcement: float
+    russia_enforcement: float
+    last: Decisions
+
+
+class Dice:
+    """Uniform draws from one actor's own stream, fetched in blocks for speed."""
+
+    __slots__ = ("_rng", "_buf", "_i")
+
+    def __init__(self, rng: np.random.Generator, block: int = 256):
+        self._rng = rng
+        self._buf: list[float] = []
+        self._i = 0
+
+    def __call__(self) -> float:
+        if self._i >= len(self._buf):
+            self._buf = self._rng.random(256).tolist()
+            self._i = 0
+        self._i += 1
+        return self._buf[self._i - 1]
+
+
+def logit_choice(utilities: list[float], rationality: float, u: float) -> int:
+    """Index drawn with probability proportional to exp(rationality * utility)."""
+    top = max(utilities)
+    weights = [math.exp(rationality * (x - top)) for x in utilities]
+    r = u * sum(weights)
+    acc = 0.0
+    for i, w in enumerate(weights):
+        acc += w
+        if r < acc:
+            return i
+    return len(weights) - 1
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+class Actor(mesa.Agent):
+    """Shared machinery: a menu, perceived physics, its own dice, logit choice."""
+
+    role = ""
+    slot = 0  # position of this actor's move in Decisions (after the 3 sanction fields)
+
+    def __init__(self, model: CrisisModel, params, physics: Physics, rng: np.random.Generator):
+        super().__init__(model)
+        self.params = params
+        self.physics = physics
+        self.menu: list[Move] = list(MENUS[self.role].values())
+        self.rationality = params.rationality * model.cfg.world.rationality_scale
+        self.dice = Dice(rng)
+        self.move: Move = MENUS[self.role]["hold"]
+
+    def choose(self, utilities: list[float]) -> int:
+        return logit_choice(utilities, self.rationality, self.dice())
+
+    def options(self, ctx: Context) -> list[Move]:
+        return self.menu
+
+    def perceived(self, ctx: Context) -> tuple[State, list]:
+        """The state and the decisions this actor assumes, its own move left open."""
+        d = ctx.last
+        return ctx.state, [
+            ctx.adopted,
+            ctx.china_enforcement,
+            ctx.russia_enforcement,
+            d.us,
+            d.china,
+            d.russia,
+            d.dprk,
+        ]
+
+    def utility(self, ctx: Context, x: State, move: Move) -> float:
+        raise NotImplementedError
+
+    def choose_move(self, ctx: Context) -> Move:
+        state, base = self.perceived(ctx)
+        options = self.options(ctx)
+        scores = []
+        for move in options:
+            base[3 + self.slot] = move
+            x = transition(state, Decisions(*base), self.physics)
+            scores.append(self.utility(ctx, x, move))
+        self.move = options[self.choose(scores)]
+        return self.move
+
+    def observe(self, state: State, last: Decisions) -> None:
+        """Update beliefs from last round's public events (phase 1)."""
+
+    @staticmethod
+    def hazard_cost(x: State) -> float:
+        return WAR_WEIGHT * x.war_hazard + NUCLEAR_WEIGHT * x.nuclear_hazard
+
+
+class US(Actor):
+    """Wants the programme halted; drafts sanctions; distrusts China; rattles sabres."""
+
+    role, slot = "us", 0
+
+    def __init__(self, model, params, physics, rng, noise_rng):
+        super().__init__(model, params, physics, rng)
+        self.trust = params.trust_in_china
+        self.noise = noise_rng
+        self.belief_dprk_open = BELIEF0
+        self._menus = {}
+
+    def observe(self, state: State, last: Decisions) -> None:
+        p, lr = self.params, self.model.cfg.world.trust_learning
+        seen = state.china_enforcement + p.perception_noise * self.noise.standard_normal()
+        seen = min(1.0, max(0.0, seen - p.distrust_bias))
+        self.trust += lr * (seen - self.trust)
+        self.belief_dprk_open += lr * (OPENNESS[last.dprk.escalation] - self.belief_dprk_open)
+
+    def options(self, ctx: Context) -> list[Move]:
+        key = (ctx.state.exercises, self.params.exercises)
+        if key not in self._menus:
+            running, allowed = key
+            self._menus[key] = [
+                m
+                for m in self.menu
+                if m.rung <= self.params.max_rung
+                and not (m.name == "suspend_exercises" and not running)
+                and not (m.name == "exercises" and not allowed)
+            ]
+        return self._menus[key]
+
+    def perceived(self, ctx: Context) -> tuple[State, list]:
+        state, base = super().perceived(ctx)
+        base[1] = self.trust  # the US sees China's enforcement only through its belief
+        return state, base
+
+    def draft(self, state: State, last: Decisions, base: float) -> float:
+        """Strength of the draft resolution tabled this round, 0.0 for none.
+
+        The US drafts after a DPRK strategic test, and after a missile test as
+        often as it is hawkish; distrust of China's enforcement stiffens it.
+        """
+        test = last.dprk.name
+        if (
+            test not in ("missile_test", "icbm_test", "nuclear_test")
+            or state.sanctions_level >= 1.0
+        ):
+            return 0.0
+        p = self.params
+        if test == "missile_test" and self.dice() >= p.hawkishness:
+            return 0.0
+        severity = {"missile_test": 0.0, "icbm_test": 0.1, "nuclear_test": 0.2}[test]
+        strength = (
+            base + severity + 0.1 * p.hawkishness + 0.1 * p.appeasement_view * (1 - self.trust)
+        )
+        return min(1.0, strength)
+
+    def utility(self, ctx: Context, x: State, move: Move) -> float:
+        p = self.params
+        h = p.hawkishness
+        resolve = h * move.coercion * (0.5 + p.appeasement_view * (1.0 - self.trust))
+        talks = (1.0 - h) * float(x.us_accepts) * self.belief_dprk_open
+        return (
+            resolve
+            + talks
+            + 0.3 * h * float(x.exercises)
+            - 0.5 * (1.0 - h) * x.tension
+            - p.war_aversion * self.hazard_cost(x)
+        )
+
+
+class China(Actor):
+    """Fears collapse more than ICBMs; enforces just enough for talks, no more."""
+
+    role, slot = "china", 1
+
+    def policy_value(self, state: State, adopted: float, level: float, last: Decisions) -> float:
+        """China's value of a sanctions regime at an enforcement level (its lookahead)."""
+        p, ph = self.params, self.physics
+        x = transition(
+            state,
+            Decisions(
+                adopted,
+                level,
+                state.russia_enforcement,
+                last.us,
+                last.china,
+                last.russia,
+                last.dprk,
+            ),
+            ph,
+        )
+        horizon = self.model.cfg.world.horizon
+        proj = enforcement.projected_stability(x.dprk_stability, x.pressure, ph, horizon)
+        gap = max(0.0, p.stability_comfort - proj)
+        return (
+            p.talks_drive * x.pressure
+            - (1.0 - p.cost_tolerance) * p.trade_share * level * x.sanctions_level
+            - p.collapse_fear * COLLAPSE_WEIGHT * gap
+            + p.threat_sensitivity * last.us.coercion * level
+        )
+
+    def __init__(self, model, params, physics, rng):
+        super().__init__(model, params, physics, rng)
+        self.levels = [e for e in enforcement.LEVELS if e >= params.enforcement_floor]
+
+    def choose_enforcement(self, state: State, adopted: float, last: Decisions) -> float:
+        scores = [self.policy_value(state, adopted, e, last) for e in self.levels]
+        return self.levels[self.choose(scores)]
+
+    def vote(self, s: State, last: Decisions, strength: float, softened: float) -> str:
+        e = s.china_enforcement / max(1e-9, 1.0 - self.params.skirting)
+        scores = [
+            self.policy_value(s, strength, e, last),
+            self.policy_value(s, softened, e, last) - 0.02,
+            self.policy_value(s, 0.0, e, last) - self.params.veto_cost,
+        ]
+        return ("yes", "soften", "veto")[self.choose(scores)]
+
+    def utility(self, ctx: Context, x: State, move: Move) -> float:
+        p = self.params
+        value = (
+            -p.war_fear * self.hazard_cost(x)
+            - 0.5 * x.tension
+            + p.talks_drive * float(x.us_accepts and x.dprk_accepts)
+        )
+        if move.name == "propose_freeze":
+            value += 0.2 * p.talks_drive * (0.5 + p.blame_us * float(ctx.state.exercises))
+        elif move.name == "border_alert":
+            value += p.collapse_fear * COLLAPSE_WEIGHT * x.collapse_hazard - 0.05
+        return value
+
+
+class Russia(Actor):
+    """Back seat: few tools, follows China, urges direct talks, blames the US."""
+
+    role, slot = "russia", 2
+
+    def enforce(self, china_level: float) -> float:
+        p = self.params
+        return enforcement.russia_enforcement(china_level, p.follow_china, p.shield)
+
+    def vote(self, strength: float, softened: float, china_vote: str) -> str:
+        p = self.params
+        if self.dice() < p.follow_china:
+            return china_vote
+        scores = [
+            -2.0 * p.shield * strength,
+            -2.0 * p.shield * softened - 0.02,
+            -p.veto_cost * (1.0 - p.shield),
+        ]
+        return ("yes", "soften", "veto")[self.choose(scores)]
+
+    def utility(self, ctx: Context, x: State, move: Move) -> float:
+        p = self.params
+        value = p.engagement * (-self.hazard_cost(x) - 0.5 * x.tension)
+        if move.name != "hold":
+            value -= 0.1 * (1.0 - p.engagement)
+        if move.name == "warn_us":
+            value += p.engagement * p.blame_us * ctx.last.us.coercion
+        elif move.name == "back_china":
+            value += 0.1 * p.follow_china * float(ctx.last.china.name == "propose_freeze")
+        elif move.name == "urge_talks":
+            value += 0.1 * p.engagement
+        return value
+
+
+class DPRK(Actor):
+    """Regime survival first; answers pressure with threats and tests; talks of a freeze."""
+
+    role, slot = "dprk", 3
+
+    def __init__(self, model, params, physics, rng):
+        super().__init__(model, params, physics, rng)
+        self.belief_us_open = BELIEF0
+
+    def observe(self, state: State, last: Decisions) -> None:
+        lr = self.model.cfg.world.trust_learning
+        self.belief_us_open += lr * (OPENNESS[last.us.escalation] - self.belief_us_open)
+
+    def utility(self, ctx: Context, x: State, move: Move) -> float:
+        p = self.params
+        s = ctx.state
+        complete = _sigmoid(20.0 * (s.dprk_capability - p.talks_threshold))
+        provocation = 1.0 if ctx.adopted > 0.0 else ctx.last.us.coercion
+        value = (
+            p.capability_drive
+            * 6.0
+            * (x.dprk_capability - s.dprk_capability)
+            * (1.0 - 0.7 * complete)
+            + p.pressure_response * 0.5 * provocation * DEFIANCE.get(move.name, 0.0)
+            + float(x.dprk_accepts)
+            * self.belief_us_open
+            * (0.2 + 0.8 * complete)
+            * (0.5 + s.pressure)
+            + 0.5 * x.dprk_stability
+            - (1.0 - p.risk_tolerance) * self.hazard_cost(x)
+        )
+        return value

@@ -1,0 +1,200 @@
+"""Output files of a run: their schemas, atomic writing and provenance.
+
+Nothing here knows the model; it only turns rows into files. Every file is
+written under a temporary name and renamed into place when complete, so an
+interrupted run never leaves a file that looks finished. `summary.json` is
+renamed last: its presence marks a complete run directory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import json
+import os
+import platform
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+OUTCOMES_CSV = "outcomes.csv"
+TRAJECTORIES = "trajectories.parquet"
+SUMMARY = "summary.json"
+PROVENANCE = "provenance.json"
+PARTIAL = ".partial"
+
+OUTCOME_COLUMNS = (
+    "seed",
+    "outcome",
+    "outcome_round",
+    "rounds_played",
+    "peak_tension",
+    "resolutions_adopted",
+    "dprk_tests",
+    "china_cost",
+    "final_tension",
+    "final_sanctions_level",
+    "final_pressure",
+    "final_china_enforcement",
+    "final_russia_enforcement",
+    "final_dprk_capability",
+    "final_dprk_stability",
+    "final_us_trust_in_china",
+    "final_exercises",
+)
+
+_f, _i, _s, _b = pa.float64(), pa.int32(), pa.string(), pa.bool_()
+TRAJECTORY_SCHEMA = pa.schema(
+    [
+        ("seed", _i),
+        ("round", _i),
+        ("tension", _f),
+        ("sanctions_level", _f),
+        ("pressure", _f),
+        ("china_enforcement", _f),
+        ("russia_enforcement", _f),
+        ("dprk_capability", _f),
+        ("dprk_stability", _f),
+        ("us_trust_in_china", _f),
+        ("exercises", _b),
+        ("china_cost", _f),
+        ("war_hazard", _f),
+        ("nuclear_hazard", _f),
+        ("collapse_hazard", _f),
+        ("us_move", _s),
+        ("china_move", _s),
+        ("russia_move", _s),
+        ("dprk_move", _s),
+        ("resolution_drafted", _f),
+        ("resolution_adopted", _f),
+        ("china_vote", _s),
+        ("russia_vote", _s),
+        ("escalation_score", _f),
+        ("outcome", _s),
+    ]
+)
+
+
+def partial(path: Path) -> Path:
+    return path.with_name(path.name + PARTIAL)
+
+
+@contextmanager
+def atomic(path: Path, mode: str = "w"):
+    """Open `path` for writing under a temporary name; rename only on success."""
+    tmp = partial(path)
+    try:
+        with open(tmp, mode, newline="" if "b" not in mode else None) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_json(path: Path, obj) -> None:
+    with atomic(path) as fh:
+        json.dump(obj, fh, indent=2, sort_keys=False)
+        fh.write("\n")
+
+
+class OutcomeWriter:
+    """Streams outcomes.csv one row per replication."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fh = open(partial(path), "w", newline="")
+        self._csv = csv.writer(self._fh, lineterminator="\n")
+        self._csv.writerow(OUTCOME_COLUMNS)
+
+    def write(self, row: Sequence) -> None:
+        self._csv.writerow("" if v is None else v for v in row)
+
+    def commit(self) -> None:
+        self._fh.close()
+        os.replace(partial(self.path), self.path)
+
+    def abort(self) -> None:
+        self._fh.close()
+        partial(self.path).unlink(missing_ok=True)
+
+
+class TrajectoryWriter:
+    """Streams trajectories.parquet in batches of rows, so memory stays flat."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._writer = pq.ParquetWriter(partial(path), TRAJECTORY_SCHEMA, compression="zstd")
+
+    def write(self, rows: Iterable[tuple]) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        columns = list(zip(*rows, strict=True))
+        arrays = [
+            pa.array(col, type=field.type)
+            for col, field in zip(columns, TRAJECTORY_SCHEMA, strict=True)
+        ]
+        self._writer.write_table(pa.Table.from_arrays(arrays, schema=TRAJECTORY_SCHEMA))
+
+    def commit(self) -> None:
+        self._writer.close()
+        os.replace(partial(self.path), self.path)
+
+    def abort(self) -> None:
+        self._writer.close()
+        partial(self.path).unlink(missing_ok=True)
+
+
+def git_commit(start: Path) -> str | None:
+    """The commit of the checkout the package runs from, with '+dirty' if modified."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(start), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", str(start), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def provenance(config: dict, version: str) -> dict:
+    """What produced a run directory: config, seeds, versions, commit, time."""
+    import mesa
+    import numpy
+
+    return {
+        "package": "crisis-sim",
+        "version": version,
+        "git_commit": git_commit(Path(__file__).resolve().parent),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "mesa": mesa.__version__,
+        "numpy": numpy.__version__,
+        "pyarrow": pa.__version__,
+        "seeds": {
+            "base_seed": config["run"]["seed"],
+            "replications": config["run"]["seeds"],
+            "stream": "numpy SeedSequence([run.seed, replication index]); index = the seed column",
+        },
+        "config": config,
+    }

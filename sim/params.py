@@ -1,0 +1,332 @@
+"""Every number of the model, as typed config dataclasses.
+
+Each actor preference is a named field whose metadata records its allowed
+range and the sentence of the source article it comes from (Jonah Shepp,
+"Don't count on China or Russia to resolve the North Korea crisis", NY Mag,
+9 August 2017). World constants that the article does not fix carry the
+reason for their value instead. Hydra registers these dataclasses as the
+config schema, so an unknown key or a wrong type fails at composition;
+`validate` then checks the ranges before any work starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
+
+UNIT = (0.0, 1.0)
+
+
+def p(default: Any, lo: float | None = None, hi: float | None = None, source: str = "") -> Any:
+    """A parameter with its allowed range and the sentence behind it."""
+    return field(default=default, metadata={"range": (lo, hi), "source": source})
+
+
+def unit(default: float, source: str) -> Any:
+    """A parameter in [0, 1]."""
+    return p(default, *UNIT, source=source)
+
+
+@dataclass
+class USParams:
+    hawkishness: float = unit(
+        0.6,
+        "Trump's cryptic threat of a U.S. military assault or maybe nuclear war.",
+    )
+    trust_in_china: float = unit(
+        0.35,
+        "The Trump administration does not necessarily trust China to live up to its "
+        "promise of strict sanctions enforcement, as it has been known to skirt such "
+        "obligations in the past.",
+    )
+    distrust_bias: float = unit(
+        0.1,
+        "The administration has also repeatedly accused the Chinese government of "
+        "enabling North Korean dictator Kim Jong-un's bad behavior.",
+    )
+    war_aversion: float = unit(
+        0.75,
+        "The U.N. and particularly the Security Council seemed to be doing the job they "
+        "were designed to do, of ... managing international crises, and preventing World War III.",
+    )
+    exercises: bool = p(
+        True,
+        source="China has implicitly accused the U.S. and South Korea of hindering "
+        "[negotiations] with their insistence on pursuing joint military exercises.",
+    )
+    appeasement_view: float = unit(
+        0.5,
+        "The U.S. seems to think the solution to the crisis is for China to take a "
+        "tougher stance and views its preference for a softer approach as appeasement.",
+    )
+    max_rung: int = p(
+        8,
+        0,
+        8,
+        "The highest rung of the escalation ladder the US will climb (8 allows a strike; "
+        "4 stops short of threats: 'it is up to us to lower our guns').",
+    )
+    perception_noise: float = p(
+        0.1, 0.0, 0.5, "The US cannot see China's enforcement directly (trust is inferred)."
+    )
+    rationality: float = p(8.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
+
+
+@dataclass
+class ChinaParams:
+    collapse_fear: float = unit(
+        0.8,
+        "For China, the main security risk posed by North Korea is the potential "
+        "collapse of the Kim regime, not the development of ICBMs.",
+    )
+    trade_share: float = unit(0.9, "Controlling 90 percent of North Korea's trade.")
+    war_fear: float = unit(
+        0.7,
+        "Beijing surely does not relish the thought of a massive, destabilizing war on "
+        "the Korean peninsula, much less a nuclear exchange in its backyard.",
+    )
+    threat_sensitivity: float = unit(
+        0.1,
+        "Beijing has been studiously unimpressed with escalations and ultimatums thus far.",
+    )
+    blame_us: float = unit(
+        0.8,
+        "China sees the U.S. and South Korea as the main instigators of the conflict, "
+        "not the North.",
+    )
+    cost_tolerance: float = unit(
+        0.6,
+        "China would pay the greatest economic price for tougher sanctions ... "
+        "He said his country was willing to take the hit.",
+    )
+    talks_drive: float = unit(
+        0.7,
+        "The aim of economic pressure must be to bring North Korea to the negotiating table.",
+    )
+    skirting: float = unit(
+        0.1,
+        "It has been known to skirt such obligations in the past.",
+    )
+    enforcement_floor: float = unit(
+        0.0,
+        "While China could theoretically strangle the North Korean economy with a total "
+        "blockade, it has no desire to do so (0: no floor; china_strict sets 1).",
+    )
+    veto_cost: float = unit(
+        0.6,
+        "Russia and China joined the rest of the United Nations Security Council on "
+        "Saturday in approving a U.S.-drafted sanctions resolution.",
+    )
+    stability_comfort: float = unit(
+        0.55,
+        "It has no desire to [strangle the economy], as it fears this would precipitate "
+        "that collapse (China keeps a margin above the collapse floor).",
+    )
+    rationality: float = p(8.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
+
+
+@dataclass
+class RussiaParams:
+    engagement: float = unit(
+        0.2,
+        "Moscow doesn't have that much skin in the game and has not that many tools to "
+        "influence the situation.",
+    )
+    trade_share: float = unit(
+        0.02,
+        "The sanctions resolution does not do much harm to its commercial interests.",
+    )
+    follow_china: float = unit(
+        0.8,
+        "They are happy to take a back seat and let China lead the way.",
+    )
+    blame_us: float = unit(
+        0.7,
+        "It appears to share China's view that the U.S. is more likely to instigate "
+        "that conflict than North Korea.",
+    )
+    shield: float = unit(
+        0.0,
+        "Russia is sending signals that it is not a key player in this crisis (0: it "
+        "does not shield the DPRK; the russia_spoiler scenario raises it).",
+    )
+    veto_cost: float = unit(
+        0.5,
+        "It makes the U.S. and its East Asian allies less likely to take escalatory measures.",
+    )
+    rationality: float = p(8.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
+
+
+@dataclass
+class DPRKParams:
+    pressure_response: float = unit(
+        0.75,
+        "This is how North Korea always responds to international pressure.",
+    )
+    capability_drive: float = unit(
+        0.6,
+        "North Korea growing exponentially more dangerous.",
+    )
+    talks_threshold: float = unit(
+        0.55,
+        "Negotiations over a freeze (not a shutdown) of its nuclear program: the DPRK "
+        "talks once its deterrent is worth freezing.",
+    )
+    risk_tolerance: float = unit(
+        0.3,
+        "Regime survival first: war is the end of the regime (Lavrov: Pyongyang's "
+        "threats are how it responds, not a prelude to attack).",
+    )
+    rationality: float = p(8.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
+
+
+@dataclass
+class ActorsConfig:
+    us: USParams = field(default_factory=USParams)
+    china: ChinaParams = field(default_factory=ChinaParams)
+    russia: RussiaParams = field(default_factory=RussiaParams)
+    dprk: DPRKParams = field(default_factory=DPRKParams)
+
+
+@dataclass
+class WorldParams:
+    """Dynamics the article does not quantify; values are calibrated, see docs/ODD.md."""
+
+    tension0: float = unit(0.55, "August 2017: 'fire and fury' and the Guam threat.")
+    sanctions0: float = unit(0.3, "Resolution 2371 adopted on 5 August 2017.")
+    china_enforcement0: float = unit(0.45, "Partial enforcement before 2371.")
+    russia_enforcement0: float = unit(0.4, "Partial enforcement before 2371.")
+    capability0: float = unit(0.4, "After the two Hwasong-14 ICBM tests of July 2017.")
+    stability0: float = unit(0.7, "A strained but stable regime.")
+    tension_decay: float = unit(0.15, "Tension halves in about four quiet months.")
+    tension_gain: float = p(0.12, 0.0, 1.0, "Tension per posturing step (score 4 = 0.12 x 1).")
+    exercise_tension: float = unit(0.04, "Standing tension from running joint exercises.")
+    capability_growth: float = unit(0.03, "Background programme growth per round.")
+    missile_gain: float = unit(0.08, "Logistic growth rate added by a missile test.")
+    icbm_gain: float = unit(0.2, "Logistic growth rate added by an ICBM test.")
+    nuclear_gain: float = unit(0.3, "Logistic growth rate added by a nuclear test.")
+    stability_equilibrium: float = unit(0.75, "Where the regime settles without pressure.")
+    stability_recovery: float = unit(0.05, "Share of the gap to equilibrium recovered per round.")
+    pressure_impact: float = unit(0.09, "Stability lost per round at full pressure.")
+    collapse_floor: float = unit(0.2, "Stability below which the regime falls.")
+    collapse_band: float = p(0.12, 0.01, 1.0, "Width above the floor where collapse risk rises.")
+    leakage: float = unit(0.1, "Smuggling and ship-to-ship transfers past any enforcement.")
+    other_enforcement: float = unit(0.9, "Enforcement by the rest of the DPRK's partners.")
+    accident_war: float = unit(0.02, "War hazard per round at full tension (accidents).")
+    move_accident: float = unit(0.004, "Extra war hazard from each test or show of force.")
+    strike_war: float = unit(0.7, "Chance a US strike is answered and becomes war.")
+    attack_war: float = unit(0.95, "Chance a DPRK attack becomes war.")
+    nuclear_base: float = unit(0.05, "Chance a war turns nuclear at zero capability.")
+    nuclear_capability: float = unit(0.4, "Extra chance of nuclear use at full capability.")
+    shield_leakage: float = unit(0.25, "Extra leakage at full Russian shielding.")
+    resolution_base: float = unit(0.1, "Strength of a routine draft resolution.")
+    rationality_scale: float = p(1.0, 0.0, 10.0, "Multiplies every actor's rationality.")
+    trust_learning: float = unit(0.3, "Weight of the newest observation in beliefs.")
+    horizon: int = p(12, 1, 120, "Rounds ahead China projects stability under pressure.")
+
+
+@dataclass
+class CouncilParams:
+    soften_factor: float = p(0.3, 0.01, 0.99, "Share of a draft's strength removed per softening.")
+    max_soften_rounds: int = p(3, 0, 10, "Softenings before a draft is abandoned.")
+    min_strength: float = unit(0.02, "A draft weaker than this is not worth adopting.")
+
+
+@dataclass
+class RunParams:
+    seeds: int = p(500, 1, 10_000_000, "Number of replications.")
+    seed: int = p(20170809, 0, 2**63 - 1, "Base seed; with the index it fixes each stream.")
+    rounds: int = p(24, 1, 10_000, "Rounds (months) per replication.")
+    start: str = p("2017-08", source="Calendar month of round 1 (YYYY-MM).")
+    progress: bool = p(True, source="Show a progress bar on long runs.")
+    batch: int = p(1000, 1, 1_000_000, "Replications per write to trajectories.parquet.")
+
+
+@dataclass
+class ScenarioInfo:
+    name: str = "baseline"
+    description: str = "The article's reading of August 2017."
+
+
+@dataclass
+class ReportParams:
+    enabled: bool = True
+    formats: list[str] = field(default_factory=lambda: ["png", "svg"])
+
+
+@dataclass
+class SensitivityParams:
+    """Global sensitivity analysis over actor preferences (task=sensitivity)."""
+
+    method: str = p("sobol", source="sobol (S1, ST with intervals) or morris (screening).")
+    samples: int = p(64, 1, 1_000_000, "Base sample size N (Sobol runs N x (2D + 2) points).")
+    seeds: int = p(50, 1, 1_000_000, "Replications per sample point.")
+    levels: int = p(4, 2, 20, "Grid levels of Morris trajectories.")
+    parameters: list[str] = field(default_factory=list)  # empty: every actor preference
+
+
+@dataclass
+class CrisisConfig:
+    task: str = p("run", source="run (one scenario over run.seeds) or sensitivity.")
+    scenario: ScenarioInfo = field(default_factory=ScenarioInfo)
+    run: RunParams = field(default_factory=RunParams)
+    actors: ActorsConfig = field(default_factory=ActorsConfig)
+    world: WorldParams = field(default_factory=WorldParams)
+    council: CouncilParams = field(default_factory=CouncilParams)
+    report: ReportParams = field(default_factory=ReportParams)
+    sensitivity: SensitivityParams = field(default_factory=SensitivityParams)
+
+
+class ConfigError(ValueError):
+    """A config value outside what the model allows."""
+
+
+def walk(obj: Any, prefix: str = ""):
+    """Yield (dotted key, value, field) for every leaf of a config dataclass."""
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        key = f"{prefix}{f.name}"
+        if is_dataclass(value):
+            yield from walk(value, key + ".")
+        else:
+            yield key, value, f
+
+
+def validate(cfg: CrisisConfig) -> None:
+    """Raise ConfigError naming the first key whose value is out of range."""
+    for key, value, f in walk(cfg):
+        lo, hi = f.metadata.get("range", (None, None))
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if value != value:  # NaN
+            raise ConfigError(f"{key}={value} is not a number; allowed: [{lo}, {hi}]")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise ConfigError(f"{key}={value} is out of range; allowed: [{lo}, {hi}]")
+    start = cfg.run.start
+    parts = start.split("-")
+    if len(parts) != 2 or not all(x.isdigit() for x in parts) or not 1 <= int(parts[1]) <= 12:
+        raise ConfigError(f"run.start={start!r} is not a month; allowed: YYYY-MM, e.g. 2017-08")
+    a = cfg.actors
+    if a.china.trade_share + a.russia.trade_share > 1:
+        raise ConfigError(
+            f"actors.china.trade_share + actors.russia.trade_share = "
+            f"{a.china.trade_share + a.russia.trade_share:g} exceeds 1; allowed: a sum <= 1"
+        )
+    if cfg.task not in ("run", "sensitivity"):
+        raise ConfigError(f"task={cfg.task!r} is unknown; allowed: run, sensitivity")
+    if cfg.sensitivity.method not in ("sobol", "morris"):
+        raise ConfigError(
+            f"sensitivity.method={cfg.sensitivity.method!r} is unknown; allowed: sobol, morris"
+        )
+    bad = [x for x in cfg.report.formats if x not in ("png", "svg", "pdf")]
+    if bad:
+        raise ConfigError(f"report.formats has {bad}; allowed: png, svg, pdf")
+
+
+def sources(cfg: CrisisConfig) -> dict[str, str]:
+    """Dotted key -> the sentence or reason behind it."""
+    return {k: f.metadata.get("source", "") for k, _, f in walk(cfg)}
+
+
+def ranges(cfg: CrisisConfig) -> dict[str, tuple]:
+    return {k: f.metadata.get("range", (None, None)) for k, _, f in walk(cfg)}

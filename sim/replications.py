@@ -1,0 +1,179 @@
+"""Many seeded replications of one configuration, streamed to disk.
+
+Replication i draws from numpy's SeedSequence([run.seed, i]); two scenarios
+run with the same run.seed therefore share their random numbers (common
+random numbers), and a difference between them is the scenario's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__, outputs
+from .model import CrisisModel, Perceptions
+from .outcomes import OUTCOMES, STANDOFF, wilson
+from .params import CrisisConfig, validate
+
+
+def seed_sequence(cfg: CrisisConfig, index: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence([cfg.run.seed, index])
+
+
+def replicate(cfg: CrisisConfig, index: int, perceptions: Perceptions | None = None) -> CrisisModel:
+    """Run replication `index` of `cfg` to its end and return the finished model."""
+    model = CrisisModel(cfg, seed_sequence(cfg, index), perceptions)
+    model.run(cfg.run.rounds)
+    return model
+
+
+def replications(
+    cfg: CrisisConfig, start: int = 0, stop: int | None = None
+) -> Iterator[CrisisModel]:
+    """Finished models for replications start..stop-1 (default: all of run.seeds)."""
+    per = Perceptions.of(cfg)
+    for i in range(start, cfg.run.seeds if stop is None else stop):
+        yield replicate(cfg, i, per)
+
+
+def outcome_row(index: int, m: CrisisModel) -> tuple:
+    s = m.state
+    return (
+        index,
+        m.outcome,
+        m.outcome_round,
+        s.round,
+        m.peak_tension,
+        m.resolutions_adopted,
+        m.dprk_tests,
+        s.china_cost,
+        s.tension,
+        s.sanctions_level,
+        s.pressure,
+        s.china_enforcement,
+        s.russia_enforcement,
+        s.dprk_capability,
+        s.dprk_stability,
+        s.us_trust_in_china,
+        s.exercises,
+    )
+
+
+class Tally:
+    """Running outcome counts and statistics; memory is O(rounds), not O(seeds)."""
+
+    def __init__(self, rounds: int):
+        self.n = 0
+        self.counts = dict.fromkeys(OUTCOMES, 0)
+        self.by_round = {o: np.zeros(rounds + 1, dtype=np.int64) for o in OUTCOMES if o != STANDOFF}
+        self.peak_tension = 0.0
+        self.resolutions = 0
+        self.tests = 0
+
+    def add(self, m: CrisisModel) -> None:
+        self.n += 1
+        self.counts[m.outcome] += 1
+        if m.outcome_round is not None:
+            self.by_round[m.outcome][m.outcome_round] += 1
+        self.peak_tension += m.peak_tension
+        self.resolutions += m.resolutions_adopted
+        self.tests += m.dprk_tests
+
+    def median_round(self, outcome: str) -> float | None:
+        hist = self.by_round.get(outcome)
+        if hist is None or hist.sum() == 0:
+            return None
+        cum = np.cumsum(hist)
+        total = cum[-1]
+        lo = int(np.searchsorted(cum, (total + 1) // 2))
+        hi = int(np.searchsorted(cum, total // 2 + 1))
+        return (lo + hi) / 2
+
+    def summary(self, cfg: CrisisConfig) -> dict:
+        n = max(self.n, 1)
+        table = {}
+        for o in OUTCOMES:
+            k = self.counts[o]
+            lo, hi = wilson(k, self.n)
+            table[o] = {
+                "count": k,
+                "probability": round(k / n, 6),
+                "ci_low": round(lo, 6),
+                "ci_high": round(hi, 6),
+                "median_round": self.median_round(o),
+            }
+        return {
+            "scenario": cfg.scenario.name,
+            "seeds": self.n,
+            "base_seed": cfg.run.seed,
+            "rounds": cfg.run.rounds,
+            "start": cfg.run.start,
+            "interval": "95% Wilson score",
+            "outcomes": table,
+            "mean_peak_tension": round(self.peak_tension / n, 6),
+            "mean_resolutions_adopted": round(self.resolutions / n, 6),
+            "mean_dprk_tests": round(self.tests / n, 6),
+        }
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled or total < 200:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="seed", desc="replications", leave=False, mininterval=0.5)
+
+
+def run(cfg: CrisisConfig, outdir: Path | str) -> dict:
+    """Run every replication of `cfg`, write the output files, return the summary."""
+    validate(cfg)
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    for name in (outputs.SUMMARY, outputs.OUTCOMES_CSV, outputs.TRAJECTORIES):
+        (outdir / name).unlink(missing_ok=True)  # a rerun never leaves old results beside new
+
+    per = Perceptions.of(cfg)
+    tally = Tally(cfg.run.rounds)
+    outcomes_w = outputs.OutcomeWriter(outdir / outputs.OUTCOMES_CSV)
+    traj_w = outputs.TrajectoryWriter(outdir / outputs.TRAJECTORIES)
+    bar = _progress(cfg.run.seeds, cfg.run.progress)
+    batch: list[tuple] = []
+    try:
+        for i in range(cfg.run.seeds):
+            m = replicate(cfg, i, per)
+            tally.add(m)
+            outcomes_w.write(outcome_row(i, m))
+            batch.extend((i, *row) for row in m.rows)
+            if (i + 1) % cfg.run.batch == 0:
+                traj_w.write(batch)
+                batch = []
+            if bar is not None:
+                bar.update()
+        traj_w.write(batch)
+    except BaseException:
+        outcomes_w.abort()
+        traj_w.abort()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    traj_w.commit()
+    outcomes_w.commit()
+    summary = tally.summary(cfg)
+    outputs.write_json(outdir / outputs.PROVENANCE, outputs.provenance(asdict(cfg), __version__))
+    outputs.write_json(outdir / outputs.SUMMARY, summary)
+    return summary
+
+
+def format_table(summary: dict) -> str:
+    """The short outcome table printed at the end of a run."""
+    head = f"{summary['scenario']}: {summary['seeds']} seeds x {summary['rounds']} rounds"
+    lines = [head, f"{'outcome':<12} {'p':>6}  {'95% CI':<15} {'median round':>12}"]
+    for o, row in summary["outcomes"].items():
+        ci = f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
+        med = "" if row["median_round"] is None else f"{row['median_round']:g}"
+        lines.append(f"{o:<12} {row['probability']:>6.3f}  {ci:<15} {med:>12}")
+    return "\n".join(lines)

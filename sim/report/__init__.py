@@ -1,0 +1,1 @@
+"""Plotted outcome reports, rebuilt from a run directory's files alone."""

@@ -1,0 +1,239 @@
+"""The world's state and its one-round transition.
+
+`transition` is a pure function of (state, decisions, physics). The model
+calls it with the true physics to move the world; each actor calls it with
+its own perceived physics to score the moves on its menu (its lookahead).
+Randomness stays outside: the transition returns hazards, the model draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .enforcement import pressure
+from .ladder import Move
+from .params import CrisisConfig
+
+
+class State(NamedTuple):
+    """The world after a round (round 0 is the initial state)."""
+
+    round: int
+    tension: float
+    sanctions_level: float
+    china_enforcement: float
+    russia_enforcement: float
+    pressure: float
+    dprk_capability: float
+    dprk_stability: float
+    us_trust_in_china: float
+    exercises: bool
+    china_cost: float
+    war_hazard: float
+    nuclear_hazard: float
+    collapse_hazard: float
+    us_accepts: bool
+    dprk_accepts: bool
+    escalation_score: float
+
+
+class Decisions(NamedTuple):
+    """What the actors decided in one round's phases 2-4."""
+
+    adopted: float  # strength of the resolution adopted this round, 0.0 if none
+    china_enforcement: float
+    russia_enforcement: float
+    us: Move
+    china: Move
+    russia: Move
+    dprk: Move
+
+
+@dataclass(frozen=True, slots=True)
+class Physics:
+    """The constants a transition needs, as seen by one observer.
+
+    The true world has every blame weight at 1. China and Russia see US and
+    ROK moves as the source of tension ("China sees the U.S. and South Korea
+    as the main instigators of the conflict, not the North").
+    """
+
+    china_share: float
+    russia_share: float
+    other_enforcement: float
+    leakage: float
+    skirting: float
+    tension_decay: float
+    tension_gain: float
+    exercise_tension: float
+    weight_us: float
+    weight_china: float
+    weight_russia: float
+    weight_dprk: float
+    capability_growth: float
+    test_gain: dict
+    stability_equilibrium: float
+    stability_recovery: float
+    pressure_impact: float
+    collapse_floor: float
+    collapse_band: float
+    accident_war: float
+    move_accident: float
+    strike_war: float
+    attack_war: float
+    nuclear_base: float
+    nuclear_capability: float
+
+
+def physics(cfg: CrisisConfig, blame_us: float | None = None) -> Physics:
+    """The world's physics; with `blame_us`, as China or Russia perceive it."""
+    w, a = cfg.world, cfg.actors
+    if blame_us is None:
+        w_us = w_dprk = 1.0
+    else:
+        w_us, w_dprk = 0.5 + blame_us, 1.5 - blame_us
+    shield = a.russia.shield
+    return Physics(
+        china_share=a.china.trade_share,
+        russia_share=a.russia.trade_share,
+        other_enforcement=w.other_enforcement,
+        leakage=min(1.0, w.leakage + shield * w.shield_leakage),
+        skirting=a.china.skirting,
+        tension_decay=w.tension_decay,
+        tension_gain=w.tension_gain / 60.0,
+        exercise_tension=w.exercise_tension * w_us,
+        weight_us=w_us,
+        weight_china=1.0,
+        weight_russia=a.russia.engagement,
+        weight_dprk=w_dprk,
+        capability_growth=w.capability_growth,
+        test_gain={
+            "missile_test": w.missile_gain,
+            "icbm_test": w.icbm_gain,
+            "nuclear_test": w.nuclear_gain,
+        },
+        stability_equilibrium=w.stability_equilibrium,
+        stability_recovery=w.stability_recovery,
+        pressure_impact=w.pressure_impact,
+        collapse_floor=w.collapse_floor,
+        collapse_band=w.collapse_band,
+        accident_war=w.accident_war,
+        move_accident=w.move_accident,
+        strike_war=w.strike_war,
+        attack_war=w.attack_war,
+        nuclear_base=w.nuclear_base,
+        nuclear_capability=w.nuclear_capability,
+    )
+
+
+def initial_state(cfg: CrisisConfig, ph: Physics) -> State:
+    w = cfg.world
+    exercises = cfg.actors.us.exercises
+    ce, re = w.china_enforcement0, w.russia_enforcement0
+    return State(
+        round=0,
+        tension=w.tension0,
+        sanctions_level=w.sanctions0,
+        china_enforcement=ce,
+        russia_enforcement=re,
+        pressure=pressure(w.sanctions0, ce, re, ph),
+        dprk_capability=w.capability0,
+        dprk_stability=w.stability0,
+        us_trust_in_china=cfg.actors.us.trust_in_china,
+        exercises=exercises,
+        china_cost=0.0,
+        war_hazard=0.0,
+        nuclear_hazard=0.0,
+        collapse_hazard=0.0,
+        us_accepts=False,
+        dprk_accepts=False,
+        escalation_score=0.0,
+    )
+
+
+def collapse_hazard(stability: float, ph: Physics) -> float:
+    """0 above floor + band, rising to 1 at the floor: the regime falls through it."""
+    x = (ph.collapse_floor + ph.collapse_band - stability) / ph.collapse_band
+    return 0.0 if x <= 0.0 else (1.0 if x >= 1.0 else x * x)
+
+
+def freeze_for_freeze(d: Decisions, exercises: bool) -> bool:
+    """China's proposal stands when it is made and exercises are off."""
+    return d.china.name == "propose_freeze" and not exercises
+
+
+def transition(s: State, d: Decisions, ph: Physics) -> State:
+    """The world one round on, given this round's decisions. Pure."""
+    us, china, russia, dprk = d.us.name, d.china.name, d.russia.name, d.dprk.name
+
+    level = s.sanctions_level + d.adopted * (1.0 - s.sanctions_level)
+    exercises = s.exercises
+    if us == "suspend_exercises":
+        exercises = False
+    elif us == "exercises":
+        exercises = True
+
+    china_actual = d.china_enforcement * (1.0 - ph.skirting)
+    press = pressure(level, china_actual, d.russia_enforcement, ph)
+
+    signal = (
+        ph.weight_us * d.us.escalation
+        + ph.weight_china * d.china.escalation
+        + ph.weight_russia * d.russia.escalation
+        + ph.weight_dprk * d.dprk.escalation
+    )
+    tension = s.tension * (1.0 - ph.tension_decay) + ph.tension_gain * signal
+    if exercises:
+        tension += ph.exercise_tension
+    tension = 0.0 if tension < 0.0 else (1.0 if tension > 1.0 else tension)
+
+    cap = s.dprk_capability
+    rate = ph.capability_growth + ph.test_gain.get(dprk, 0.0)
+    cap = cap + rate * cap * (1.0 - cap)
+
+    stab = (
+        s.dprk_stability
+        + ph.stability_recovery * (ph.stability_equilibrium - s.dprk_stability)
+        - ph.pressure_impact * press
+    )
+    stab = 0.0 if stab < 0.0 else (1.0 if stab > 1.0 else stab)
+
+    war = ph.accident_war * tension * tension
+    if dprk in ph.test_gain:
+        war += ph.move_accident
+    if us == "show_of_force":
+        war += ph.move_accident
+    if us == "strike":
+        war += ph.strike_war
+    if dprk == "attack":
+        war += ph.attack_war
+    war = 1.0 if war > 1.0 else war
+    nuclear_share = ph.nuclear_base + ph.nuclear_capability * cap
+    nuclear_share = 1.0 if nuclear_share > 1.0 else nuclear_share
+
+    freeze = freeze_for_freeze(d, exercises)
+    us_accepts = us == "offer_talks" or (freeze and us in ("hold", "suspend_exercises"))
+    dprk_accepts = dprk == "offer_talks" or (freeze and dprk == "hold")
+
+    return State(
+        round=s.round + 1,
+        tension=tension,
+        sanctions_level=level,
+        china_enforcement=china_actual,
+        russia_enforcement=d.russia_enforcement,
+        pressure=press,
+        dprk_capability=cap,
+        dprk_stability=stab,
+        us_trust_in_china=s.us_trust_in_china,
+        exercises=exercises,
+        china_cost=s.china_cost + ph.china_share * china_actual * level,
+        war_hazard=war * (1.0 - nuclear_share),
+        nuclear_hazard=war * nuclear_share,
+        collapse_hazard=collapse_hazard(stab, ph),
+        us_accepts=us_accepts,
+        dprk_accepts=dprk_accepts,
+        escalation_score=float(
+            d.us.escalation + d.china.escalation + d.russia.escalation + d.dprk.escalation
+        ),
+    )
