@@ -110,7 +110,7 @@ class OutcomeWriter:
 
     def __init__(self, path: Path):
         self.path = path
-        self._fh = open(partial(path), "w", newline="")
+        self._fh = open(partial(path), "w", newline="")  # noqa: SIM115 (closed in commit/abort)
         self._csv = csv.writer(self._fh, lineterminator="\n")
         self._csv.writerow(OUTCOME_COLUMNS)
 

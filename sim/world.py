@@ -165,7 +165,7 @@ def freeze_for_freeze(d: Decisions, exercises: bool) -> bool:
 
 def transition(s: State, d: Decisions, ph: Physics) -> State:
     """The world one round on, given this round's decisions. Pure."""
-    us, china, russia, dprk = d.us.name, d.china.name, d.russia.name, d.dprk.name
+    us, dprk = d.us.name, d.dprk.name
 
     level = s.sanctions_level + d.adopted * (1.0 - s.sanctions_level)
     exercises = s.exercises
