@@ -28,13 +28,19 @@ if TYPE_CHECKING:
 WAR_WEIGHT = 4.0
 NUCLEAR_WEIGHT = 8.0
 COLLAPSE_WEIGHT = 4.0
-BELIEF0 = 0.2  # prior that the other side would accept talks
+BELIEF0 = 0.1  # prior that the other side would accept talks
 
 # How open to talks a move reads to the other side, by escalation class.
-OPENNESS = {-2: 1.0, 0: 0.4, 4: 0.1, 12: 0.0, 28: 0.0, 60: 0.0}
+OPENNESS = {-2: 1.0, 0: 0.2, 4: 0.0, 12: 0.0, 28: 0.0, 60: 0.0}
 
 # DPRK: how defiant each move reads (answering pressure with threats and tests).
-DEFIANCE = {"threaten": 0.6, "missile_test": 0.8, "icbm_test": 1.0, "nuclear_test": 1.0}
+DEFIANCE = {"threaten": 1.0, "missile_test": 0.7, "icbm_test": 0.7, "nuclear_test": 0.7}
+
+# US: how much stronger than routine a draft is after each strategic test.
+DRAFT_SEVERITY = {"icbm_test": 0.1, "nuclear_test": 0.15}
+
+# DPRK: what a test costs the regime (resources, China's displeasure), in utility.
+TEST_COST = {"missile_test": 0.04, "icbm_test": 0.08, "nuclear_test": 0.12}
 
 
 class Context(NamedTuple):
@@ -178,29 +184,23 @@ class US(Actor):
     def draft(self, state: State, last: Decisions, base: float) -> float:
         """Strength of the draft resolution tabled this round, 0.0 for none.
 
-        The US drafts after a DPRK strategic test, and after a missile test as
-        often as it is hawkish; distrust of China's enforcement stiffens it.
+        The US drafts after a DPRK strategic test, as in 2017 (Resolution 2371
+        after the July ICBMs, 2375 after the September nuclear test, 2397 after
+        the November ICBM); hawkishness and distrust of China stiffen the draft.
         """
-        test = last.dprk.name
-        if (
-            test not in ("missile_test", "icbm_test", "nuclear_test")
-            or state.sanctions_level >= 1.0
-        ):
+        severity = DRAFT_SEVERITY.get(last.dprk.name)
+        if severity is None or state.sanctions_level >= 1.0:
             return 0.0
         p = self.params
-        if test == "missile_test" and self.dice() >= p.hawkishness:
-            return 0.0
-        severity = {"missile_test": 0.0, "icbm_test": 0.1, "nuclear_test": 0.2}[test]
-        strength = (
-            base + severity + 0.1 * p.hawkishness + 0.1 * p.appeasement_view * (1 - self.trust)
-        )
-        return min(1.0, strength)
+        distrust = p.appeasement_view * (1 - self.trust)
+        return min(1.0, base + severity + 0.05 * p.hawkishness + 0.05 * distrust)
 
     def utility(self, ctx: Context, x: State, move: Move) -> float:
         p = self.params
         h = p.hawkishness
         resolve = h * move.coercion * (0.5 + p.appeasement_view * (1.0 - self.trust))
-        talks = (1.0 - h) * float(x.us_accepts) * self.belief_dprk_open
+        # A freeze is worth less to the US than the halt it wants.
+        talks = 0.6 * (1.0 - h) * float(x.us_accepts) * self.belief_dprk_open
         return (
             resolve
             + talks
@@ -233,7 +233,9 @@ class China(Actor):
         )
         horizon = self.model.cfg.world.horizon
         proj = enforcement.projected_stability(x.dprk_stability, x.pressure, ph, horizon)
-        gap = max(0.0, p.stability_comfort - proj)
+        # The more China fears collapse, the wider the margin it keeps above the floor.
+        comfort = ph.collapse_floor + p.collapse_fear * (p.stability_comfort - ph.collapse_floor)
+        gap = max(0.0, comfort - proj)
         return (
             p.talks_drive * x.pressure
             - (1.0 - p.cost_tolerance) * p.trade_share * level * x.sanctions_level
@@ -266,7 +268,7 @@ class China(Actor):
             + p.talks_drive * float(x.us_accepts and x.dprk_accepts)
         )
         if move.name == "propose_freeze":
-            value += 0.2 * p.talks_drive * (0.5 + p.blame_us * float(ctx.state.exercises))
+            value += 0.06 * p.talks_drive * (0.5 + p.blame_us * float(ctx.state.exercises))
         elif move.name == "border_alert":
             value += p.collapse_fear * COLLAPSE_WEIGHT * x.collapse_hazard - 0.05
         return value
@@ -314,27 +316,35 @@ class DPRK(Actor):
     def __init__(self, model, params, physics, rng):
         super().__init__(model, params, physics, rng)
         self.belief_us_open = BELIEF0
+        w = model.cfg.world
+        # Rounds a test needs after the last of its kind (tunnels, airframes, launchers).
+        self.intervals = {"icbm_test": w.icbm_interval, "nuclear_test": w.nuclear_interval}
+        self.ready_at = dict.fromkeys(self.intervals, 0)
 
     def observe(self, state: State, last: Decisions) -> None:
         lr = self.model.cfg.world.trust_learning
         self.belief_us_open += lr * (OPENNESS[last.us.escalation] - self.belief_us_open)
+        if last.dprk.name in self.intervals:
+            self.ready_at[last.dprk.name] = state.round + self.intervals[last.dprk.name]
+
+    def options(self, ctx: Context) -> list[Move]:
+        r = ctx.state.round
+        return [m for m in self.menu if self.ready_at.get(m.name, 0) <= r]
 
     def utility(self, ctx: Context, x: State, move: Move) -> float:
         p = self.params
         s = ctx.state
-        complete = _sigmoid(20.0 * (s.dprk_capability - p.talks_threshold))
+        # How complete the deterrent is: past talks_threshold, tests add little
+        # and a freeze becomes worth talking about.
+        complete = _sigmoid(30.0 * (s.dprk_capability - p.talks_threshold))
         provocation = 1.0 if ctx.adopted > 0.0 else ctx.last.us.coercion
-        value = (
-            p.capability_drive
-            * 6.0
-            * (x.dprk_capability - s.dprk_capability)
-            * (1.0 - 0.7 * complete)
-            + p.pressure_response * 0.5 * provocation * DEFIANCE.get(move.name, 0.0)
-            + float(x.dprk_accepts)
-            * self.belief_us_open
-            * (0.2 + 0.8 * complete)
-            * (0.5 + s.pressure)
+        growth = x.dprk_capability - s.dprk_capability
+        talks = 0.5 * float(x.dprk_accepts) * self.belief_us_open * (0.2 + 0.8 * complete)
+        return (
+            6.0 * p.capability_drive * growth * (1.0 - complete)
+            - TEST_COST.get(move.name, 0.0)
+            + 0.5 * p.pressure_response * provocation * DEFIANCE.get(move.name, 0.0)
+            + talks * (0.5 + s.pressure) * (1.0 - s.tension)
             + 0.5 * x.dprk_stability
             - (1.0 - p.risk_tolerance) * self.hazard_cost(x)
         )
-        return value

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 # The enforcement levels China chooses among: from token compliance to the
 # letter of the resolutions (1.0 would be a total blockade of its share).
-LEVELS = (0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 1.0)
+LEVELS = (0.2, 0.4, 0.6, 0.8, 1.0)
 
 # Russia's enforcement when it acts on its own account: the resolutions "do
 # not do much harm to its commercial interests", so it complies fairly well.

@@ -48,11 +48,10 @@ class Move:
     goldstein: float
     escalation: int
     description: str
+    coercion: float = 0.0  # how coercive the move reads, 0 (none) to 1 (use of force)
 
-    @property
-    def coercion(self) -> float:
-        """How coercive the move reads, 0 (none) to 1 (use of force)."""
-        return max(self.escalation, 0) / VIOLENT
+    def __post_init__(self):
+        object.__setattr__(self, "coercion", max(self.escalation, 0) / VIOLENT)
 
 
 def _menu(actor: str, *rows: tuple) -> dict[str, Move]:

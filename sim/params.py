@@ -69,7 +69,7 @@ class USParams:
     perception_noise: float = p(
         0.1, 0.0, 0.5, "The US cannot see China's enforcement directly (trust is inferred)."
     )
-    rationality: float = p(8.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
+    rationality: float = p(20.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
 
 
 @dataclass
@@ -118,11 +118,11 @@ class ChinaParams:
         "Saturday in approving a U.S.-drafted sanctions resolution.",
     )
     stability_comfort: float = unit(
-        0.55,
+        0.5,
         "It has no desire to [strangle the economy], as it fears this would precipitate "
         "that collapse (China keeps a margin above the collapse floor).",
     )
-    rationality: float = p(8.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
+    rationality: float = p(20.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
 
 
 @dataclass
@@ -154,7 +154,7 @@ class RussiaParams:
         0.5,
         "It makes the U.S. and its East Asian allies less likely to take escalatory measures.",
     )
-    rationality: float = p(8.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
+    rationality: float = p(20.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
 
 
 @dataclass
@@ -177,7 +177,7 @@ class DPRKParams:
         "Regime survival first: war is the end of the regime (Lavrov: Pyongyang's "
         "threats are how it responds, not a prelude to attack).",
     )
-    rationality: float = p(8.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
+    rationality: float = p(20.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
 
 
 @dataclass
@@ -199,27 +199,31 @@ class WorldParams:
     capability0: float = unit(0.4, "After the two Hwasong-14 ICBM tests of July 2017.")
     stability0: float = unit(0.7, "A strained but stable regime.")
     tension_decay: float = unit(0.15, "Tension halves in about four quiet months.")
-    tension_gain: float = p(0.12, 0.0, 1.0, "Tension per posturing step (score 4 = 0.12 x 1).")
+    tension_gain: float = p(0.5, 0.0, 5.0, "Tension added by 60 points of escalation score.")
     exercise_tension: float = unit(0.04, "Standing tension from running joint exercises.")
-    capability_growth: float = unit(0.03, "Background programme growth per round.")
-    missile_gain: float = unit(0.08, "Logistic growth rate added by a missile test.")
-    icbm_gain: float = unit(0.2, "Logistic growth rate added by an ICBM test.")
-    nuclear_gain: float = unit(0.3, "Logistic growth rate added by a nuclear test.")
+    capability_growth: float = unit(0.02, "Background programme growth per round.")
+    missile_gain: float = unit(0.05, "Logistic growth rate added by a missile test.")
+    icbm_gain: float = unit(0.12, "Logistic growth rate added by an ICBM test.")
+    nuclear_gain: float = unit(0.2, "Logistic growth rate added by a nuclear test.")
     stability_equilibrium: float = unit(0.75, "Where the regime settles without pressure.")
     stability_recovery: float = unit(0.05, "Share of the gap to equilibrium recovered per round.")
-    pressure_impact: float = unit(0.09, "Stability lost per round at full pressure.")
-    collapse_floor: float = unit(0.2, "Stability below which the regime falls.")
-    collapse_band: float = p(0.12, 0.01, 1.0, "Width above the floor where collapse risk rises.")
+    pressure_impact: float = unit(0.12, "Stability lost per round at full pressure.")
+    collapse_floor: float = unit(0.15, "Stability below which the regime falls.")
+    collapse_band: float = p(0.3, 0.01, 1.0, "Width above the floor where collapse risk rises.")
     leakage: float = unit(0.1, "Smuggling and ship-to-ship transfers past any enforcement.")
     other_enforcement: float = unit(0.9, "Enforcement by the rest of the DPRK's partners.")
-    accident_war: float = unit(0.02, "War hazard per round at full tension (accidents).")
+    accident_war: float = unit(0.012, "War hazard per round at full tension (accidents).")
     move_accident: float = unit(0.004, "Extra war hazard from each test or show of force.")
     strike_war: float = unit(0.7, "Chance a US strike is answered and becomes war.")
     attack_war: float = unit(0.95, "Chance a DPRK attack becomes war.")
     nuclear_base: float = unit(0.05, "Chance a war turns nuclear at zero capability.")
-    nuclear_capability: float = unit(0.4, "Extra chance of nuclear use at full capability.")
+    nuclear_capability: float = unit(0.3, "Extra chance of nuclear use at full capability.")
     shield_leakage: float = unit(0.25, "Extra leakage at full Russian shielding.")
-    resolution_base: float = unit(0.1, "Strength of a routine draft resolution.")
+    icbm_interval: int = p(2, 0, 24, "Rounds between ICBM tests (2017: July, July, November).")
+    nuclear_interval: int = p(
+        6, 0, 60, "Rounds between nuclear tests (2016: January, September; 2017: September)."
+    )
+    resolution_base: float = unit(0.05, "Strength of a routine draft resolution.")
     rationality_scale: float = p(1.0, 0.0, 10.0, "Multiplies every actor's rationality.")
     trust_learning: float = unit(0.3, "Weight of the newest observation in beliefs.")
     horizon: int = p(12, 1, 120, "Rounds ahead China projects stability under pressure.")
@@ -293,9 +297,35 @@ def walk(obj: Any, prefix: str = ""):
 
 
 def validate(cfg: CrisisConfig) -> None:
-    """Raise ConfigError naming the first key whose value is out of range."""
+    """Raise ConfigError naming the first bad key, its value and what is allowed.
+
+    Hydra rejects unknown keys and wrong types at composition, except keys forced in
+    with `+key=value`; configs built in Python get the same checks here.
+    """
+    nodes = [("", cfg)]
+    while nodes:
+        prefix, node = nodes.pop()
+        names = [f.name for f in fields(node)]
+        extra = [k for k in vars(node) if k not in names]
+        if extra:
+            where = f"keys of {prefix[:-1]}" if prefix else "top-level keys"
+            raise ConfigError(
+                f"{prefix}{extra[0]}={getattr(node, extra[0])} is not a known key; "
+                f"allowed {where}: {', '.join(names)}"
+            )
+        nodes += [(f"{prefix}{n}.", v) for n in names if is_dataclass(v := getattr(node, n))]
+    kinds = {
+        "bool": ((bool,), "true or false"),
+        "int": ((int,), "an integer"),
+        "float": ((int, float), "a number"),
+        "str": ((str,), "a string"),
+    }
     for key, value, f in walk(cfg):
         lo, hi = f.metadata.get("range", (None, None))
+        types, kind = kinds.get(getattr(f.type, "__name__", f.type), ((object,), ""))
+        if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
+            within = "" if lo is None and hi is None else f" in [{lo}, {hi}]"
+            raise ConfigError(f"{key}={value!r} has the wrong type; allowed: {kind}{within}")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
         if value != value:  # NaN

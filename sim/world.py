@@ -68,7 +68,6 @@ class Physics:
     tension_gain: float
     exercise_tension: float
     weight_us: float
-    weight_china: float
     weight_russia: float
     weight_dprk: float
     capability_growth: float
@@ -104,7 +103,6 @@ def physics(cfg: CrisisConfig, blame_us: float | None = None) -> Physics:
         tension_gain=w.tension_gain / 60.0,
         exercise_tension=w.exercise_tension * w_us,
         weight_us=w_us,
-        weight_china=1.0,
         weight_russia=a.russia.engagement,
         weight_dprk=w_dprk,
         capability_growth=w.capability_growth,
@@ -158,14 +156,13 @@ def collapse_hazard(stability: float, ph: Physics) -> float:
     return 0.0 if x <= 0.0 else (1.0 if x >= 1.0 else x * x)
 
 
-def freeze_for_freeze(d: Decisions, exercises: bool) -> bool:
-    """China's proposal stands when it is made and exercises are off."""
-    return d.china.name == "propose_freeze" and not exercises
-
-
 def transition(s: State, d: Decisions, ph: Physics) -> State:
-    """The world one round on, given this round's decisions. Pure."""
-    us, dprk = d.us.name, d.dprk.name
+    """The world one round on, given this round's decisions. Pure.
+
+    Written flat, with positional construction, because every actor's
+    lookahead calls it about thirty times a round.
+    """
+    us, china, dprk = d.us.name, d.china.name, d.dprk.name
 
     level = s.sanctions_level + d.adopted * (1.0 - s.sanctions_level)
     exercises = s.exercises
@@ -179,7 +176,7 @@ def transition(s: State, d: Decisions, ph: Physics) -> State:
 
     signal = (
         ph.weight_us * d.us.escalation
-        + ph.weight_china * d.china.escalation
+        + d.china.escalation
         + ph.weight_russia * d.russia.escalation
         + ph.weight_dprk * d.dprk.escalation
     )
@@ -189,8 +186,9 @@ def transition(s: State, d: Decisions, ph: Physics) -> State:
     tension = 0.0 if tension < 0.0 else (1.0 if tension > 1.0 else tension)
 
     cap = s.dprk_capability
-    rate = ph.capability_growth + ph.test_gain.get(dprk, 0.0)
-    cap = cap + rate * cap * (1.0 - cap)
+    test_gain = ph.test_gain.get(dprk)
+    rate = ph.capability_growth if test_gain is None else ph.capability_growth + test_gain
+    cap += rate * cap * (1.0 - cap)
 
     stab = (
         s.dprk_stability
@@ -198,42 +196,46 @@ def transition(s: State, d: Decisions, ph: Physics) -> State:
         - ph.pressure_impact * press
     )
     stab = 0.0 if stab < 0.0 else (1.0 if stab > 1.0 else stab)
+    # Collapse: no risk above floor + band, rising to certain at the floor.
+    excess = (ph.collapse_floor + ph.collapse_band - stab) / ph.collapse_band
+    collapse = 0.0 if excess <= 0.0 else (1.0 if excess >= 1.0 else excess * excess)
 
     war = ph.accident_war * tension * tension
-    if dprk in ph.test_gain:
+    if test_gain is not None:
         war += ph.move_accident
     if us == "show_of_force":
         war += ph.move_accident
-    if us == "strike":
+    elif us == "strike":
         war += ph.strike_war
     if dprk == "attack":
         war += ph.attack_war
-    war = 1.0 if war > 1.0 else war
+    if war > 1.0:
+        war = 1.0
     nuclear_share = ph.nuclear_base + ph.nuclear_capability * cap
-    nuclear_share = 1.0 if nuclear_share > 1.0 else nuclear_share
+    if nuclear_share > 1.0:
+        nuclear_share = 1.0
 
-    freeze = freeze_for_freeze(d, exercises)
-    us_accepts = us == "offer_talks" or (freeze and us in ("hold", "suspend_exercises"))
+    # Freeze-for-freeze: China's proposal stands when exercises are off.
+    freeze = china == "propose_freeze" and not exercises
+    us_accepts = us == "offer_talks" or (freeze and (us == "hold" or us == "suspend_exercises"))
     dprk_accepts = dprk == "offer_talks" or (freeze and dprk == "hold")
 
     return State(
-        round=s.round + 1,
-        tension=tension,
-        sanctions_level=level,
-        china_enforcement=china_actual,
-        russia_enforcement=d.russia_enforcement,
-        pressure=press,
-        dprk_capability=cap,
-        dprk_stability=stab,
-        us_trust_in_china=s.us_trust_in_china,
-        exercises=exercises,
-        china_cost=s.china_cost + ph.china_share * china_actual * level,
-        war_hazard=war * (1.0 - nuclear_share),
-        nuclear_hazard=war * nuclear_share,
-        collapse_hazard=collapse_hazard(stab, ph),
-        us_accepts=us_accepts,
-        dprk_accepts=dprk_accepts,
-        escalation_score=float(
-            d.us.escalation + d.china.escalation + d.russia.escalation + d.dprk.escalation
-        ),
+        s.round + 1,
+        tension,
+        level,
+        china_actual,
+        d.russia_enforcement,
+        press,
+        cap,
+        stab,
+        s.us_trust_in_china,
+        exercises,
+        s.china_cost + ph.china_share * china_actual * level,
+        war * (1.0 - nuclear_share),
+        war * nuclear_share,
+        collapse,
+        us_accepts,
+        dprk_accepts,
+        float(d.us.escalation + d.china.escalation + d.russia.escalation + d.dprk.escalation),
     )
