@@ -196,9 +196,6 @@ def transition(s: State, d: Decisions, ph: Physics) -> State:
         - ph.pressure_impact * press
     )
     stab = 0.0 if stab < 0.0 else (1.0 if stab > 1.0 else stab)
-    # Collapse: no risk above floor + band, rising to certain at the floor.
-    excess = (ph.collapse_floor + ph.collapse_band - stab) / ph.collapse_band
-    collapse = 0.0 if excess <= 0.0 else (1.0 if excess >= 1.0 else excess * excess)
 
     war = ph.accident_war * tension * tension
     if test_gain is not None:
@@ -234,7 +231,7 @@ def transition(s: State, d: Decisions, ph: Physics) -> State:
         s.china_cost + ph.china_share * china_actual * level,
         war * (1.0 - nuclear_share),
         war * nuclear_share,
-        collapse,
+        collapse_hazard(stab, ph),
         us_accepts,
         dprk_accepts,
         float(d.us.escalation + d.china.escalation + d.russia.escalation + d.dprk.escalation),
