@@ -58,7 +58,7 @@ class Dice:
 
     __slots__ = ("_rng", "_buf", "_i")
 
-    def __init__(self, rng: np.random.Generator, block: int = 256):
+    def __init__(self, rng: np.random.Generator):
         self._rng = rng
         self._buf: list[float] = []
         self._i = 0
@@ -103,8 +103,8 @@ class Actor(mesa.Agent):
         self.dice = Dice(rng)
         self.move: Move = MENUS[self.role]["hold"]
 
-    def choose(self, utilities: list[float]) -> int:
-        return logit_choice(utilities, self.rationality, self.dice())
+    def choose(self, utilities: list[float], dice: Dice | None = None) -> int:
+        return logit_choice(utilities, self.rationality, (dice or self.dice)())
 
     def options(self, ctx: Context) -> list[Move]:
         return self.menu
@@ -170,7 +170,7 @@ class US(Actor):
             self._menus[key] = [
                 m
                 for m in self.menu
-                if m.rung <= self.params.max_rung
+                if (m.rung <= self.params.max_rung or m.name == "hold")
                 and not (m.name == "suspend_exercises" and not running)
                 and not (m.name == "exercises" and not allowed)
             ]
@@ -178,7 +178,9 @@ class US(Actor):
 
     def perceived(self, ctx: Context) -> tuple[State, list]:
         state, base = super().perceived(ctx)
-        base[1] = self.trust  # the US sees China's enforcement only through its belief
+        # The US sees China's enforcement only through its belief, which is of
+        # what China delivers, not of the level China declares.
+        base[1] = min(1.0, self.trust / max(1e-9, 1.0 - self.physics.skirting))
         return state, base
 
     def draft(self, state: State, last: Decisions, base: float) -> float:
@@ -198,7 +200,7 @@ class US(Actor):
     def utility(self, ctx: Context, x: State, move: Move) -> float:
         p = self.params
         h = p.hawkishness
-        resolve = h * move.coercion * (0.5 + p.appeasement_view * (1.0 - self.trust))
+        resolve = 0.4 * h * move.coercion * (0.5 + p.appeasement_view * (1.0 - self.trust))
         # A freeze is worth less to the US than the halt it wants.
         talks = 0.6 * (1.0 - h) * float(x.us_accepts) * self.belief_dprk_open
         return (
@@ -246,19 +248,21 @@ class China(Actor):
     def __init__(self, model, params, physics, rng):
         super().__init__(model, params, physics, rng)
         self.levels = [e for e in enforcement.LEVELS if e >= params.enforcement_floor]
+        self.level = max(model.cfg.world.china_enforcement0, params.enforcement_floor)
 
     def choose_enforcement(self, state: State, adopted: float, last: Decisions) -> float:
         scores = [self.policy_value(state, adopted, e, last) for e in self.levels]
-        return self.levels[self.choose(scores)]
+        self.level = self.levels[self.choose(scores)]
+        return self.level
 
-    def vote(self, s: State, last: Decisions, strength: float, softened: float) -> str:
-        e = s.china_enforcement / max(1e-9, 1.0 - self.params.skirting)
+    def vote(self, s: State, last: Decisions, strength: float, softened: float, dice: Dice) -> str:
+        """Yes, soften or veto, judged at China's current enforcement level."""
         scores = [
-            self.policy_value(s, strength, e, last),
-            self.policy_value(s, softened, e, last) - 0.02,
-            self.policy_value(s, 0.0, e, last) - self.params.veto_cost,
+            self.policy_value(s, strength, self.level, last),
+            self.policy_value(s, softened, self.level, last) - 0.02,
+            self.policy_value(s, 0.0, self.level, last) - self.params.veto_cost,
         ]
-        return ("yes", "soften", "veto")[self.choose(scores)]
+        return ("yes", "soften", "veto")[self.choose(scores, dice)]
 
     def utility(self, ctx: Context, x: State, move: Move) -> float:
         p = self.params
@@ -283,16 +287,17 @@ class Russia(Actor):
         p = self.params
         return enforcement.russia_enforcement(china_level, p.follow_china, p.shield)
 
-    def vote(self, strength: float, softened: float, china_vote: str) -> str:
+    def vote(self, strength: float, softened: float, china_vote: str, dice: Dice) -> str:
+        """China's vote as often as Russia follows it; otherwise its own."""
         p = self.params
-        if self.dice() < p.follow_china:
-            return china_vote
+        follow = dice() < p.follow_china
         scores = [
             -2.0 * p.shield * strength,
             -2.0 * p.shield * softened - 0.02,
             -p.veto_cost * (1.0 - p.shield),
         ]
-        return ("yes", "soften", "veto")[self.choose(scores)]
+        own = ("yes", "soften", "veto")[self.choose(scores, dice)]
+        return china_vote if follow else own
 
     def utility(self, ctx: Context, x: State, move: Move) -> float:
         p = self.params
@@ -319,7 +324,9 @@ class DPRK(Actor):
         w = model.cfg.world
         # Rounds a test needs after the last of its kind (tunnels, airframes, launchers).
         self.intervals = {"icbm_test": w.icbm_interval, "nuclear_test": w.nuclear_interval}
-        self.ready_at = dict.fromkeys(self.intervals, 0)
+        # The next round each test is possible in; the Hwasong-14 of 28 July 2017
+        # was the last ICBM test before round 1.
+        self.ready_at = {"icbm_test": w.icbm_interval, "nuclear_test": 1}
 
     def observe(self, state: State, last: Decisions) -> None:
         lr = self.model.cfg.world.trust_learning
@@ -328,8 +335,8 @@ class DPRK(Actor):
             self.ready_at[last.dprk.name] = state.round + self.intervals[last.dprk.name]
 
     def options(self, ctx: Context) -> list[Move]:
-        r = ctx.state.round
-        return [m for m in self.menu if self.ready_at.get(m.name, 0) <= r]
+        upcoming = ctx.state.round + 1
+        return [m for m in self.menu if self.ready_at.get(m.name, 0) <= upcoming]
 
     def utility(self, ctx: Context, x: State, move: Move) -> float:
         p = self.params
@@ -337,7 +344,7 @@ class DPRK(Actor):
         # How complete the deterrent is: past talks_threshold, tests add little
         # and a freeze becomes worth talking about.
         complete = _sigmoid(30.0 * (s.dprk_capability - p.talks_threshold))
-        provocation = 1.0 if ctx.adopted > 0.0 else ctx.last.us.coercion
+        provocation = 1.0 if ctx.adopted > 0.0 else 0.4 * ctx.last.us.coercion
         growth = x.dprk_capability - s.dprk_capability
         talks = 0.5 * float(x.dprk_accepts) * self.belief_us_open * (0.2 + 0.8 * complete)
         return (
@@ -345,6 +352,5 @@ class DPRK(Actor):
             - TEST_COST.get(move.name, 0.0)
             + 0.5 * p.pressure_response * provocation * DEFIANCE.get(move.name, 0.0)
             + talks * (0.5 + s.pressure) * (1.0 - s.tension)
-            + 0.5 * x.dprk_stability
             - (1.0 - p.risk_tolerance) * self.hazard_cost(x)
         )

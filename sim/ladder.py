@@ -9,7 +9,7 @@ violent escalation 28, nuclear 60.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DE_ESCALATION, STATUS_QUO, POSTURING, NONVIOLENT, VIOLENT, NUCLEAR = -2, 0, 4, 12, 28, 60
 
@@ -24,6 +24,9 @@ ESCALATION_CLASSES = {
 
 # Rungs, lowest to highest. A rung orders moves across actors; the escalation
 # score says how large the step is.
+# Coercion by rung: none up to the status quo, then rising with each rung.
+COERCION = (0.0, 0.0, 0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 1.0, 1.0)
+
 RUNGS = (
     "concession",  # 0
     "diplomatic overture",  # 1
@@ -48,10 +51,10 @@ class Move:
     goldstein: float
     escalation: int
     description: str
-    coercion: float = 0.0  # how coercive the move reads, 0 (none) to 1 (use of force)
+    coercion: float = field(init=False)  # 0 at or below the status quo, 1 for force
 
     def __post_init__(self):
-        object.__setattr__(self, "coercion", max(self.escalation, 0) / VIOLENT)
+        object.__setattr__(self, "coercion", COERCION[self.rung])
 
 
 def _menu(actor: str, *rows: tuple) -> dict[str, Move]:

@@ -82,8 +82,8 @@ class CrisisModel(mesa.Model):
     ):
         if not isinstance(seed, np.random.SeedSequence):
             seed = np.random.SeedSequence(seed)
-        world_s, us_s, china_s, russia_s, dprk_s, noise_s = (
-            np.random.default_rng(s) for s in seed.spawn(6)
+        world_s, us_s, china_s, russia_s, dprk_s, noise_s, council_s = (
+            np.random.default_rng(s) for s in seed.spawn(7)
         )
         super().__init__(rng=world_s)
         self.cfg = cfg
@@ -95,6 +95,7 @@ class CrisisModel(mesa.Model):
         self.russia = Russia(self, a.russia, per.russia, russia_s)
         self.dprk = DPRK(self, a.dprk, per.world, dprk_s)
         self.dice = Dice(self.rng)
+        self.council_dice = Dice(council_s)
         self.state: State = initial_state(cfg, per.world)
         self.last = Decisions(
             0.0, self.state.china_enforcement, self.state.russia_enforcement, *OPENING_MOVES
@@ -117,8 +118,8 @@ class CrisisModel(mesa.Model):
         if strength > 0.0:
             res = deliberate(
                 strength,
-                lambda st, soft: self.china.vote(s, last, st, soft),
-                self.russia.vote,
+                lambda st, soft: self.china.vote(s, last, st, soft, self.council_dice),
+                lambda st, soft, cv: self.russia.vote(st, soft, cv, self.council_dice),
                 self.cfg.council,
             )
         else:

@@ -46,8 +46,8 @@ class USParams:
     )
     war_aversion: float = unit(
         0.75,
-        "The U.N. and particularly the Security Council seemed to be doing the job they "
-        "were designed to do, of ... managing international crises, and preventing World War III.",
+        "If we try to shoot down a North Korean ICBM, it probably won't trigger Russia's "
+        "early-warning system and snowball into a civilization-ending global nuclear war.",
     )
     exercises: bool = p(
         True,
@@ -61,10 +61,10 @@ class USParams:
     )
     max_rung: int = p(
         8,
-        0,
+        2,
         8,
-        "The highest rung of the escalation ladder the US will climb (8 allows a strike; "
-        "4 stops short of threats: 'it is up to us to lower our guns').",
+        "China ... sees Washington's saber-rattling as an obstacle (the highest rung the US "
+        "climbs: 8 allows a strike, 4 stops short of threats, 2 holds; hold stays open).",
     )
     perception_noise: float = p(
         0.1, 0.0, 0.5, "The US cannot see China's enforcement directly (trust is inferred)."
@@ -169,13 +169,13 @@ class DPRKParams:
     )
     talks_threshold: float = unit(
         0.55,
-        "Negotiations over a freeze (not a shutdown) of its nuclear program: the DPRK "
-        "talks once its deterrent is worth freezing.",
+        "Negotiations over a freeze (not a shutdown) of its nuclear program (the capability "
+        "at which the DPRK has a deterrent worth freezing and will talk).",
     )
     risk_tolerance: float = unit(
         0.3,
-        "Regime survival first: war is the end of the regime (Lavrov: Pyongyang's "
-        "threats are how it responds, not a prelude to attack).",
+        "Lavrov downplayed Pyongyang's threats ..., noting that this is how North Korea "
+        "always responds to international pressure (threats, not attacks: war risk is shunned).",
     )
     rationality: float = p(20.0, 0.0, 100.0, "Quantal-response precision; 0 is random choice.")
 
@@ -192,10 +192,16 @@ class ActorsConfig:
 class WorldParams:
     """Dynamics the article does not quantify; values are calibrated, see docs/ODD.md."""
 
-    tension0: float = unit(0.55, "August 2017: 'fire and fury' and the Guam threat.")
-    sanctions0: float = unit(0.3, "Resolution 2371 adopted on 5 August 2017.")
-    china_enforcement0: float = unit(0.45, "Partial enforcement before 2371.")
-    russia_enforcement0: float = unit(0.4, "Partial enforcement before 2371.")
+    tension0: float = unit(
+        0.55, "The mounting tensions of the past two days, including Trump's cryptic threat."
+    )
+    sanctions0: float = unit(
+        0.3, "Russia and China joined ... in approving a U.S.-drafted sanctions resolution."
+    )
+    china_enforcement0: float = unit(
+        0.45, "China's declared enforcement before round 1 (it has skirted such obligations)."
+    )
+    russia_enforcement0: float = unit(0.4, "Russia's enforcement before round 1.")
     capability0: float = unit(0.4, "After the two Hwasong-14 ICBM tests of July 2017.")
     stability0: float = unit(0.7, "A strained but stable regime.")
     tension_decay: float = unit(0.15, "Tension halves in about four quiet months.")
@@ -219,9 +225,11 @@ class WorldParams:
     nuclear_base: float = unit(0.05, "Chance a war turns nuclear at zero capability.")
     nuclear_capability: float = unit(0.3, "Extra chance of nuclear use at full capability.")
     shield_leakage: float = unit(0.25, "Extra leakage at full Russian shielding.")
-    icbm_interval: int = p(2, 0, 24, "Rounds between ICBM tests (2017: July, July, November).")
+    icbm_interval: int = p(
+        2, 1, 24, "Rounds from one ICBM test to the next possible (2017: July, November)."
+    )
     nuclear_interval: int = p(
-        6, 0, 60, "Rounds between nuclear tests (2016: January, September; 2017: September)."
+        6, 1, 60, "Rounds from one nuclear test to the next possible (2016: Jan, Sep; 2017: Sep)."
     )
     resolution_base: float = unit(0.05, "Strength of a routine draft resolution.")
     rationality_scale: float = p(1.0, 0.0, 10.0, "Multiplies every actor's rationality.")

@@ -54,9 +54,11 @@ class Decisions(NamedTuple):
 class Physics:
     """The constants a transition needs, as seen by one observer.
 
-    The true world has every blame weight at 1. China and Russia see US and
-    ROK moves as the source of tension ("China sees the U.S. and South Korea
-    as the main instigators of the conflict, not the North").
+    Russia's moves weigh by its engagement everywhere (it "has not that many
+    tools to influence the situation"). In the true world US and DPRK moves
+    weigh 1; China and Russia see US and ROK moves as the source of tension
+    ("China sees the U.S. and South Korea as the main instigators of the
+    conflict, not the North").
     """
 
     china_share: float
@@ -128,7 +130,7 @@ def physics(cfg: CrisisConfig, blame_us: float | None = None) -> Physics:
 def initial_state(cfg: CrisisConfig, ph: Physics) -> State:
     w = cfg.world
     exercises = cfg.actors.us.exercises
-    ce, re = w.china_enforcement0, w.russia_enforcement0
+    ce, re = w.china_enforcement0 * (1.0 - ph.skirting), w.russia_enforcement0
     return State(
         round=0,
         tension=w.tension0,

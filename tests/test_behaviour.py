@@ -84,10 +84,12 @@ def test_f1_china_and_russia_do_not_veto_us_drafts():
 def test_f2_china_stops_short_of_a_total_blockade_even_under_threats():
     base = runs()
     enforcement = base.column("china_enforcement")
+    # Rounds that follow a US threat or show of force within the same run.
     threatened = np.array(
         [
-            i > 0 and base.rows[i - 1][COL["us_move"]] in ("threaten", "show_of_force")
-            for i in range(len(base.rows))
+            i > 0 and m.rows[i - 1][COL["us_move"]] in ("threaten", "show_of_force")
+            for m in base.models
+            for i in range(len(m.rows))
         ]
     )
     assert enforcement.mean() < 0.5

@@ -23,6 +23,15 @@ OUTCOME_LABELS = {
 ACTOR_COLORS = {"us": "#332288", "china": "#CC6677", "russia": "#88CCEE", "dprk": "#999933"}
 ACTOR_LABELS = {"us": "United States", "china": "China", "russia": "Russia", "dprk": "DPRK"}
 
+
+def outcome_color(name: str) -> str:
+    return OUTCOME_COLORS.get(name, NEUTRAL)
+
+
+def outcome_label(name: str) -> str:
+    return OUTCOME_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -31,3 +40,148 @@ def month_label(round_: int, start: str = "2017-08") -> str:
     year, month = (int(x) for x in start.split("-"))
     index = year * 12 + (month - 1) + (round_ - 1)
     return f"{MONTHS[index % 12]} {index // 12}"
+
+
+# --- Shared look and deterministic output ---------------------------------------------------
+
+# Series that belong to no actor and no outcome (sanctions level, pressure, strengths).
+NEUTRAL = "#444444"
+# Escalation classes of the ladder, lightest (de-escalation) to darkest (violent): greys
+# keep them apart from the outcome and actor colours.
+ESCALATION_SHADES = {
+    -2: "#FFFFFF",
+    0: "#E0E0E0",
+    4: "#B0B0B0",
+    12: "#707070",
+    28: "#303030",
+    60: "#000000",
+}
+DPI = 150
+
+
+def is_dark(hex_color: str) -> bool:
+    """Whether white text reads better than black on this colour (WCAG luminance)."""
+    r, g, b = (int(hex_color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2] < 0.18
+
+
+RC = {
+    "figure.dpi": 100,
+    "savefig.dpi": DPI,
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.6,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "figure.titlesize": 11,
+    "svg.hashsalt": "crisis-sim",  # fixed ids: the same figure gives the same SVG bytes
+    "svg.fonttype": "none",  # text stays text in SVG, editable for papers
+    "pdf.fonttype": 42,
+    "path.simplify": True,
+}
+
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
+
+
+def use():
+    """Select the Agg backend and set the shared rcParams globally; return pyplot.
+
+    For modules that draw with pyplot. The report's own figures use `subplots`
+    inside `context()` instead and leave global state alone.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(RC)
+    return plt
+
+
+def context():
+    """The shared rcParams, for the duration of a report build (no global change)."""
+    import matplotlib
+
+    return matplotlib.rc_context(RC)
+
+
+def subplots(nrows: int = 1, ncols: int = 1, figsize=(7.0, 4.0), **kwargs):
+    """A figure and its axes, laid out by constrained layout.
+
+    Figures are made without pyplot: no GUI backend, no global figure list to
+    leak into, and rendering is Agg (PNG) or the vector backends.
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.subplots(nrows, ncols, **kwargs)
+
+
+def save(fig, outdir, name: str, formats=("png", "svg")) -> dict:
+    """Save `fig` as outdir/name.<fmt> for each format (PNG always).
+
+    Each file is written under a temporary name and renamed into place, with
+    fixed metadata so that the same figure gives the same bytes.
+    """
+    import os
+    import sys
+    from pathlib import Path
+
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    engine = fig.get_layout_engine()
+    if engine is not None:  # lay out once, not once per format: text layout is the slow part
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+    for fmt in dict.fromkeys(("png", *formats)):
+        path = outdir / f"{name}.{fmt}"
+        tmp = path.with_name(path.name + ".partial")
+        try:
+            extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+            fig.savefig(tmp, format=fmt, metadata=_METADATA[fmt], **extra)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        paths[fmt] = path
+    if "matplotlib.pyplot" in sys.modules:  # a pyplot-made figure must be released
+        sys.modules["matplotlib.pyplot"].close(fig)
+    return paths
+
+
+def month_ticks(ticks, start: str) -> list[str]:
+    """Concise calendar tick labels: the month, and the year where it starts or changes."""
+    labels, year = [], None
+    for t in ticks:
+        month, y = month_label(t, start).split()
+        labels.append(month if y == year else f"{month}\n{y}")
+        year = y
+    return labels
+
+
+def time_axis(ax, rounds: int, start: str | None, label: bool = True) -> None:
+    """Rounds on the x axis, ticked in calendar months when the run has a calendar."""
+    step = max(1, -(-rounds // 8))  # at most ~8 ticks
+    if start and step % 3 and rounds > 8:
+        step = -(-step // 3) * 3  # quarters read better than odd spacings
+    ticks = list(range(1, rounds + 1, step))
+    ax.set_xlim(0.5, rounds + 0.5)
+    ax.set_xticks(ticks)
+    if start:
+        ax.set_xticklabels(month_ticks(ticks, start))
+    if label:
+        ax.set_xlabel(time_label(start))
+
+
+def time_label(start: str | None) -> str:
+    if start:
+        return f"Month (one round = one month; round 1 = {month_label(1, start)})"
+    return "Round (month)"

@@ -1,0 +1,59 @@
+"""The `crisis-report` command: rebuild the report of an output directory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .inputs import ReportError
+
+FORMATS = ("png", "svg", "pdf")
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(
+        prog="crisis-report",
+        description=(
+            "Rebuild the report (figures, report.html, report.md) of a crisis-sim run "
+            "directory, a multirun over scenarios, or a parameter sweep, from its files alone."
+        ),
+    )
+    ap.add_argument("path", help="output directory of a run or of a multirun")
+    ap.add_argument(
+        "--formats",
+        help="figure formats besides PNG, comma-separated (png, svg, pdf); "
+        "default: the run's report.formats",
+    )
+    ap.add_argument(
+        "--no-subruns",
+        action="store_true",
+        help="for a multirun, build only the comparison, not each job's report",
+    )
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    formats = None
+    if args.formats:
+        formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+        bad = [f for f in formats if f not in FORMATS]
+        if bad:
+            print(
+                f"crisis-report: error: unknown format {bad}; allowed: png, svg, pdf",
+                file=sys.stderr,
+            )
+            return 2
+    try:
+        from .build import report
+
+        html = report(args.path, formats, subrun_reports=not args.no_subruns)
+    except ReportError as err:
+        print(f"crisis-report: error: {err}", file=sys.stderr)
+        return 1
+    print(html)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

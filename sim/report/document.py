@@ -1,0 +1,273 @@
+"""A report as plain data, written to a self-contained report.html and a report.md.
+
+Any report (one run, a scenario comparison, a parameter sweep) is a
+`Document`: a title, a lead paragraph, sections of `Text`, `Table`, `Figure`
+and `Code` blocks, and the provenance of its inputs. `write(doc, outdir)`
+renders both files from the same data, so the two never disagree:
+
+    doc = Document("Baseline, N = 500", lead="...", sections=[
+        Section("Outcome odds", [Table(["outcome", "p"], [["talks", "0.41"]])]),
+        Section("Figures", [Figure(Path("figures/outcomes.png"), "Outcome odds.")]),
+    ], provenance={"version": "0.1.0", "commit": "abc123"})
+    write(doc, outdir)          # -> outdir/report.html, outdir/report.md
+
+The HTML embeds every PNG as base64 (it can be mailed or archived alone); the
+Markdown links to the figure files by path relative to `outdir`, for use in a
+repository. Both are written atomically (temporary name, then rename), and the
+same document gives the same bytes: nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HTML_NAME = "report.html"
+MD_NAME = "report.md"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph of plain text (escaped; no markup is interpreted)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A table cell that links to `href` (a path relative to the output directory, or a URL)."""
+
+    text: str
+    href: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of strings (or Links). `align` holds 'l' or 'r' per column (default: left)."""
+
+    columns: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    caption: str = ""
+    align: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A PNG shown in the report, with a one-line caption.
+
+    `others` are the same figure in other formats (SVG, PDF), linked beside it.
+    Paths may be absolute or relative to the output directory.
+    """
+
+    png: Path
+    caption: str
+    others: Sequence[Path] = ()
+
+
+@dataclass(frozen=True)
+class Code:
+    """Preformatted text, e.g. a resolved config; folded away in the HTML."""
+
+    text: str
+    summary: str = "Show"
+
+
+Block = Text | Table | Figure | Code
+
+
+@dataclass
+class Section:
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """Everything a report says. `provenance` is shown as a key/value table at the end."""
+
+    title: str
+    lead: str = ""
+    sections: list[Section] = field(default_factory=list)
+    provenance: Mapping[str, object] = field(default_factory=dict)
+
+
+def write(doc: Document, outdir: Path | str) -> tuple[Path, Path]:
+    """Write outdir/report.html and outdir/report.md; return their paths."""
+    outdir = Path(outdir)
+    html_path, md_path = outdir / HTML_NAME, outdir / MD_NAME
+    write_text(html_path, to_html(doc, outdir))
+    write_text(md_path, to_markdown(doc, outdir))
+    return html_path, md_path
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write `text` under a temporary name and rename it into place."""
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _rel(path: Path, outdir: Path) -> str:
+    path = Path(path)
+    try:
+        return (path if not path.is_absolute() else path.relative_to(outdir)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _abs(path: Path, outdir: Path) -> Path:
+    path = Path(path)
+    return path if path.is_absolute() else outdir / path
+
+
+def _provenance_rows(prov: Mapping[str, object]) -> list[list[str]]:
+    return [[str(k), "" if v is None else str(v)] for k, v in prov.items()]
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;
+margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2rem;
+border-bottom:1px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.92rem}
+th,td{border:1px solid #ccc;padding:.25rem .55rem;vertical-align:top}
+th{background:#f2f2f2;text-align:left}td.r{text-align:right;font-variant-numeric:tabular-nums}
+caption{caption-side:top;text-align:left;font-weight:600;padding:.2rem 0}
+figure{margin:1rem 0 2rem}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:.92rem;color:#333;margin-top:.3rem}
+figcaption a{margin-left:.5rem;font-size:.85rem}
+pre{background:#f7f7f7;padding:.6rem;overflow-x:auto;font-size:.82rem}
+.lead{color:#444}
+"""
+
+
+def _html_table(t: Table) -> str:
+    align = t.align or "l" * len(t.columns)
+    out = ["<table>"]
+    if t.caption:
+        out.append(f"<caption>{html.escape(t.caption)}</caption>")
+    out.append("<thead><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in t.columns))
+    out.append("</tr></thead><tbody>")
+    for row in t.rows:
+        cells = (
+            f"<td{' class="r"' if a == 'r' else ''}>{_html_cell(v)}</td>"
+            for v, a in zip(row, align, strict=False)
+        )
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _html_cell(v: object) -> str:
+    if isinstance(v, Link):
+        return f'<a href="{html.escape(v.href)}">{html.escape(v.text)}</a>'
+    return html.escape(str(v))
+
+
+def _html_figure(f: Figure, outdir: Path) -> str:
+    data = base64.b64encode(_abs(f.png, outdir).read_bytes()).decode("ascii")
+    cap = html.escape(f.caption)
+    links = "".join(
+        f'<a href="{html.escape(_rel(p, outdir))}">{html.escape(Path(p).suffix[1:].upper())}</a>'
+        for p in f.others
+    )
+    return (
+        f'<figure><img alt="{cap}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{cap}{links}</figcaption></figure>"
+    )
+
+
+def _html_block(b: Block, outdir: Path) -> str:
+    if isinstance(b, Text):
+        return f"<p>{html.escape(b.text)}</p>"
+    if isinstance(b, Table):
+        return _html_table(b)
+    if isinstance(b, Figure):
+        return _html_figure(b, outdir)
+    if isinstance(b, Code):
+        return (
+            f"<details><summary>{html.escape(b.summary)}</summary>"
+            f"<pre>{html.escape(b.text)}</pre></details>"
+        )
+    raise TypeError(f"not a report block: {b!r}")
+
+
+def to_html(doc: Document, outdir: Path) -> str:
+    """The document as one self-contained HTML page (figures embedded)."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(doc.title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(doc.title)}</h1>",
+    ]
+    if doc.lead:
+        parts.append(f'<p class="lead">{html.escape(doc.lead)}</p>')
+    for s in doc.sections:
+        parts.append(f"<h2>{html.escape(s.heading)}</h2>")
+        parts.extend(_html_block(b, outdir) for b in s.blocks)
+    if doc.provenance:
+        parts.append("<h2>Provenance</h2>")
+        parts.append(_html_table(Table(["item", "value"], _provenance_rows(doc.provenance))))
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+
+def _md_cell(v: object) -> str:
+    if isinstance(v, Link):
+        return f"[{_md_cell(v.text)}]({v.href})"
+    return str(v).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(t: Table) -> str:
+    align = t.align or "l" * len(t.columns)
+    rule = ["---:" if a == "r" else "---" for a in align]
+    lines = [f"**{_md_cell(t.caption)}**", ""] if t.caption else []
+    lines.append("| " + " | ".join(_md_cell(c) for c in t.columns) + " |")
+    lines.append("| " + " | ".join(rule) + " |")
+    lines.extend("| " + " | ".join(_md_cell(v) for v in row) + " |" for row in t.rows)
+    return "\n".join(lines)
+
+
+def _md_block(b: Block, outdir: Path) -> str:
+    if isinstance(b, Text):
+        return b.text
+    if isinstance(b, Table):
+        return _md_table(b)
+    if isinstance(b, Figure):
+        links = " ".join(
+            f"[{Path(p).suffix[1:].upper()}]({_rel(p, outdir)})" for p in (b.png, *b.others)
+        )
+        return f"![{_md_cell(b.caption)}]({_rel(b.png, outdir)})\n\n*{b.caption}* {links}"
+    if isinstance(b, Code):
+        return f"<details><summary>{b.summary}</summary>\n\n```\n{b.text}\n```\n\n</details>"
+    raise TypeError(f"not a report block: {b!r}")
+
+
+def to_markdown(doc: Document, outdir: Path) -> str:
+    """The document as Markdown; figures are linked by relative path."""
+    parts = [f"# {doc.title}"]
+    if doc.lead:
+        parts.append(doc.lead)
+    for s in doc.sections:
+        parts.append(f"## {s.heading}")
+        parts.extend(_md_block(b, outdir) for b in s.blocks)
+    if doc.provenance:
+        parts.append("## Provenance")
+        parts.append(_md_table(Table(["item", "value"], _provenance_rows(doc.provenance))))
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,202 @@
+"""Read and check the output files a report is built from, and nothing else.
+
+A report must be rebuildable from an output directory alone, possibly copied
+elsewhere or damaged. Every problem becomes one `ReportError` naming the file
+and what is wrong with it, never a traceback from deep inside pandas.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from ..outputs import OUTCOMES_CSV, PARTIAL, PROVENANCE, SUMMARY, TRAJECTORIES
+
+REQUIRED = (SUMMARY, PROVENANCE, OUTCOMES_CSV, TRAJECTORIES)
+OUTCOME_COLUMNS = ["seed", "outcome", "outcome_round"]
+# The trajectory columns any figure needs; the others are never read.
+TRAJECTORY_COLUMNS = [
+    "seed",
+    "round",
+    "tension",
+    "escalation_score",
+    "sanctions_level",
+    "pressure",
+    "china_enforcement",
+    "russia_enforcement",
+    "dprk_capability",
+    "dprk_stability",
+    "resolution_drafted",
+    "resolution_adopted",
+    "china_vote",
+    "russia_vote",
+    "us_move",
+    "china_move",
+    "russia_move",
+    "dprk_move",
+]
+
+
+class ReportError(Exception):
+    """An input of the report is missing, unreadable or inconsistent (message names the file)."""
+
+
+def _missing(path: Path) -> ReportError:
+    hint = ""
+    if path.with_name(path.name + PARTIAL).exists():
+        hint = f" ({path.name}{PARTIAL} exists: the run was interrupted before it finished)"
+    return ReportError(f"missing file: {path}{hint}")
+
+
+def read_json(path: Path) -> dict:
+    if not path.is_file():
+        raise _missing(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ReportError(f"broken file: {path}: not valid JSON ({err})") from None
+    if not isinstance(data, dict):
+        raise ReportError(f"broken file: {path}: expected a JSON object")
+    return data
+
+
+def _need(path: Path, obj: dict, *keys: str) -> None:
+    absent = [k for k in keys if k not in obj]
+    if absent:
+        raise ReportError(f"broken file: {path}: lacks {', '.join(absent)}")
+
+
+@dataclass
+class Run:
+    """One run directory: its summary, provenance and (lazily) its tables."""
+
+    path: Path
+    summary: dict
+    provenance: dict
+
+    @property
+    def config(self) -> dict:
+        return self.provenance["config"]
+
+    @property
+    def scenario(self) -> str:
+        return str(self.summary["scenario"])
+
+    @property
+    def seeds(self) -> int:
+        return int(self.summary["seeds"])
+
+    @property
+    def rounds(self) -> int:
+        return int(self.summary["rounds"])
+
+    @property
+    def start(self) -> str | None:
+        """Calendar month of round 1, or None when the run has no calendar."""
+        return self.summary.get("start") or self.config.get("run", {}).get("start")
+
+    @property
+    def outcome_names(self) -> list[str]:
+        return list(self.summary["outcomes"])
+
+    def check(self) -> None:
+        """Read and check every table now, so a damaged file fails before any output."""
+        _ = self.outcomes, self.trajectories
+
+    @cached_property
+    def outcomes(self) -> pd.DataFrame:
+        """outcomes.csv (seed, outcome, outcome_round), checked against summary.json."""
+        path = self.path / OUTCOMES_CSV
+        if not path.is_file():
+            raise _missing(path)
+        try:
+            df = pd.read_csv(path, usecols=OUTCOME_COLUMNS)
+        except ValueError as err:
+            raise ReportError(f"broken file: {path}: {err}") from None
+        except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
+            raise ReportError(f"broken file: {path}: {err}") from None
+        if len(df) != self.seeds:
+            raise ReportError(
+                f"broken file: {path}: {len(df)} rows, but {self.path / SUMMARY} "
+                f"reports {self.seeds} seeds"
+            )
+        counts = df["outcome"].value_counts()
+        for name, row in self.summary["outcomes"].items():
+            if int(counts.get(name, 0)) != int(row["count"]):
+                raise ReportError(
+                    f"broken file: {path}: {int(counts.get(name, 0))} runs end in {name}, "
+                    f"but {self.path / SUMMARY} reports {row['count']}"
+                )
+        unknown = set(counts.index) - set(self.summary["outcomes"])
+        if unknown:
+            raise ReportError(f"broken file: {path}: unknown outcomes {sorted(unknown)}")
+        return df
+
+    @cached_property
+    def trajectories(self) -> pd.DataFrame:
+        """trajectories.parquet, only the columns the figures use."""
+        path = self.path / TRAJECTORIES
+        if not path.is_file():
+            raise _missing(path)
+        try:
+            import pyarrow.parquet as pq
+
+            names = set(pq.read_schema(path).names)
+            absent = [c for c in TRAJECTORY_COLUMNS if c not in names]
+            if absent:
+                raise ReportError(f"broken file: {path}: lacks columns {', '.join(absent)}")
+            df = pq.read_table(path, columns=TRAJECTORY_COLUMNS).to_pandas()
+        except ReportError:
+            raise
+        except Exception as err:  # pyarrow raises many types for a damaged file
+            raise ReportError(f"broken file: {path}: {err}") from None
+        if df.empty:
+            raise ReportError(f"broken file: {path}: no rows")
+        return df
+
+
+def load_run(path: Path | str) -> Run:
+    """Open a run directory; fail with a ReportError naming the first bad file."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ReportError(f"not a directory: {path}")
+    for name in REQUIRED:
+        if not (path / name).is_file():
+            raise _missing(path / name)
+    summary = read_json(path / SUMMARY)
+    _need(path / SUMMARY, summary, "scenario", "seeds", "rounds", "outcomes")
+    for name, row in summary["outcomes"].items():
+        if not isinstance(row, dict):
+            raise ReportError(f"broken file: {path / SUMMARY}: outcome {name} is not an object")
+        _need(path / SUMMARY, row, "count", "probability", "ci_low", "ci_high")
+    provenance = read_json(path / PROVENANCE)
+    _need(path / PROVENANCE, provenance, "config")
+    return Run(path, summary, provenance)
+
+
+def is_run(path: Path) -> bool:
+    return (path / SUMMARY).is_file() or (path / OUTCOMES_CSV).is_file()
+
+
+def subruns(path: Path) -> list[Path]:
+    """The job directories of a Hydra multirun (0/, 1/, ...), in job order."""
+    jobs = [p for p in path.iterdir() if p.is_dir() and p.name.isdigit()]
+    return sorted(jobs, key=lambda p: int(p.name))
+
+
+def overrides(path: Path) -> dict[str, str]:
+    """A job's Hydra command-line overrides (key -> value), empty if unknown."""
+    f = path / ".hydra" / "overrides.yaml"
+    if not f.is_file():
+        return {}
+    out = {}
+    for line in f.read_text(encoding="utf-8").splitlines():
+        item = line.strip().removeprefix("- ").strip().strip("'\"")
+        if "=" in item:
+            key, value = item.split("=", 1)
+            out[key.lstrip("+~")] = value
+    return out

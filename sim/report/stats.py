@@ -1,0 +1,155 @@
+"""The numbers behind the figures, kept apart from the drawing so they can be tested.
+
+Conventions: a run's rows stop at its absorbing outcome, so a per-round
+statistic of the state is over the runs still in crisis that round (the
+"at risk" set, whose size is returned beside it). Intervals are 95%.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..outcomes import STANDOFF, wilson
+
+Z95 = 1.959963984540054
+# Per-round bands over fewer runs than this are noise, and are not drawn.
+MIN_AT_RISK = 10
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def cumulative_incidence(outcomes: pd.DataFrame, rounds: int, names: list[str]) -> pd.DataFrame:
+    """Share of runs ended in each outcome by the end of each round (1..rounds).
+
+    Outcomes are competing risks with no censoring before the horizon, so the
+    cumulative incidence of outcome k at round t is simply the share of all runs
+    that ended in k at or before t; `standoff` is the share still in crisis, and
+    each row sums to 1.
+    """
+    n = len(outcomes)
+    index = pd.RangeIndex(1, rounds + 1, name="round")
+    ended = outcomes.dropna(subset=["outcome_round"])
+    counts = (
+        pd.crosstab(ended["outcome_round"].astype(int), ended["outcome"])
+        .reindex(index=index, columns=[k for k in names if k != STANDOFF], fill_value=0)
+        .fillna(0)
+    )
+    cif = counts.cumsum() / max(n, 1)
+    if STANDOFF in names:
+        cif[STANDOFF] = 1.0 - cif.sum(axis=1)
+    return cif[names]
+
+
+def bands(traj: pd.DataFrame, columns: list[str], rounds: int) -> dict[str, pd.DataFrame]:
+    """Per-round 5/25/50/75/95% quantiles of each column, over the runs in crisis.
+
+    Returns {column: frame indexed by round with columns q05..q95 and n}. Rounds
+    with fewer than MIN_AT_RISK runs are NaN so they are not drawn.
+    """
+    index = pd.RangeIndex(1, rounds + 1, name="round")
+    grouped = traj.groupby("round")[columns]
+    q = grouped.quantile(list(QUANTILES))
+    n = grouped.count()
+    out = {}
+    for c in columns:
+        frame = q[c].unstack().reindex(index)
+        frame.columns = [f"q{round(x * 100):02d}" for x in QUANTILES]
+        frame["n"] = n[c].reindex(index, fill_value=0)
+        frame.loc[frame["n"] < MIN_AT_RISK, frame.columns[:-1]] = np.nan
+        out[c] = frame
+    return out
+
+
+def share(traj: pd.DataFrame, mask: pd.Series, rounds: int) -> pd.Series:
+    """Per-round share of the runs in crisis for which `mask` holds (NaN if too few)."""
+    index = pd.RangeIndex(1, rounds + 1, name="round")
+    g = mask.groupby(traj["round"])
+    n = g.size().reindex(index, fill_value=0)
+    s = g.sum().reindex(index, fill_value=0) / n.where(n > 0)
+    return s.where(n >= MIN_AT_RISK)
+
+
+def newcombe_paired(a: int, b: int, c: int, d: int) -> tuple[float, float, float]:
+    """Difference p1 - p2 of two paired proportions with Newcombe's 95% interval.
+
+    a: both yes, b: first yes only, c: second yes only, d: neither. Newcombe
+    (1998, Stat Med 17:2635, method 10): Wilson intervals of each proportion,
+    combined with the phi correlation of the pairs. Unlike the Wald interval it
+    stays inside [-1, 1] and keeps its coverage when counts are small.
+    """
+    n = a + b + c + d
+    if n == 0:
+        return (0.0, -1.0, 1.0)
+    p1, p2 = (a + b) / n, (a + c) / n
+    l1, u1 = wilson(a + b, n)
+    l2, u2 = wilson(a + c, n)
+    denom = (a + b) * (c + d) * (a + c) * (b + d)
+    phi = (a * d - b * c) / math.sqrt(denom) if denom > 0 else 0.0
+    dl = math.sqrt(max((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2, 0.0))
+    du = math.sqrt(max((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2, 0.0))
+    diff = p1 - p2
+    return (diff, max(-1.0, diff - dl), min(1.0, diff + du))
+
+
+def newcombe_unpaired(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float, float]:
+    """Difference of two independent proportions, Newcombe's hybrid score interval."""
+    p1, p2 = k1 / max(n1, 1), k2 / max(n2, 1)
+    l1, u1 = wilson(k1, n1)
+    l2, u2 = wilson(k2, n2)
+    diff = p1 - p2
+    return (
+        diff,
+        diff - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
+        diff + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2),
+    )
+
+
+def paired_differences(
+    scenario: pd.DataFrame, baseline: pd.DataFrame, names: list[str], paired: bool = True
+) -> pd.DataFrame:
+    """Per outcome: scenario minus baseline probability with a 95% interval.
+
+    With common random numbers, run `seed` of the scenario and of the baseline
+    share their random streams, so the runs are paired by seed and the
+    interval is the paired one (narrower, as the shared noise cancels). With
+    `paired=False` (different base seeds) the independent interval is used.
+    """
+    rows = []
+    if paired:
+        m = scenario[["seed", "outcome"]].merge(
+            baseline[["seed", "outcome"]], on="seed", suffixes=("_s", "_b")
+        )
+        for k in names:
+            s, b = (m["outcome_s"] == k).to_numpy(), (m["outcome_b"] == k).to_numpy()
+            a_, b_, c_ = int((s & b).sum()), int((s & ~b).sum()), int((~s & b).sum())
+            d_ = len(m) - a_ - b_ - c_
+            diff, lo, hi = newcombe_paired(a_, b_, c_, d_)
+            rows.append((k, diff, lo, hi, len(m), b_, c_))
+    else:
+        for k in names:
+            k1, k2 = int((scenario["outcome"] == k).sum()), int((baseline["outcome"] == k).sum())
+            diff, lo, hi = newcombe_unpaired(k1, len(scenario), k2, len(baseline))
+            rows.append((k, diff, lo, hi, min(len(scenario), len(baseline)), None, None))
+    return pd.DataFrame(
+        rows, columns=["outcome", "diff", "ci_low", "ci_high", "pairs", "gained", "lost"]
+    ).set_index("outcome")
+
+
+def representative_seed(outcomes: pd.DataFrame) -> int:
+    """A typical run: it ends in the most common outcome, nearest that outcome's median round.
+
+    Ties go to the lowest seed, so the choice is deterministic. For standoff
+    (no outcome round) it is the lowest seed that ends in standoff.
+    """
+    counts = outcomes["outcome"].value_counts()
+    modal = sorted(counts[counts == counts.max()].index)[0]
+    runs = outcomes[outcomes["outcome"] == modal]
+    r = runs["outcome_round"]
+    if r.notna().any():
+        dist = (r - r.median()).abs()
+        runs = runs.assign(_d=dist).sort_values(["_d", "seed"])
+    else:
+        runs = runs.sort_values("seed")
+    return int(runs["seed"].iloc[0])
