@@ -190,6 +190,8 @@ def transition(s: State, d: Decisions, ph: Physics) -> State:
     cap = s.dprk_capability
     test_gain = ph.test_gain.get(dprk)
     rate = ph.capability_growth if test_gain is None else ph.capability_growth + test_gain
+    if rate > 1.0:  # a logistic step faster than 1 would overshoot full capability
+        rate = 1.0
     cap += rate * cap * (1.0 - cap)
 
     stab = (

@@ -1,0 +1,77 @@
+"""Shared fixtures: small configs built from dotted keys, and the real console script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sim.params import CrisisConfig, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_config(overrides: dict | None = None, seeds: int = 5, rounds: int = 24) -> CrisisConfig:
+    """A validated default config with dotted-key overrides, e.g. {"world.leakage": 0.0}."""
+    cfg = CrisisConfig()
+    cfg.run.seeds, cfg.run.rounds, cfg.run.progress = seeds, rounds, False
+    cfg.report.enabled = False
+    for key, value in (overrides or {}).items():
+        *path, leaf = key.split(".")
+        node = cfg
+        for part in path:
+            node = getattr(node, part)
+        if not hasattr(node, leaf):
+            raise KeyError(key)
+        setattr(node, leaf, value)
+    validate(cfg)
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def config() -> Callable[..., CrisisConfig]:
+    return make_config
+
+
+@pytest.fixture(scope="session")
+def world(config) -> Callable[..., object]:
+    """Physics with chosen world constants (`leakage=...`) and actor keys (`actors.x.y`)."""
+    from sim.world import physics
+
+    def build(**overrides):
+        keys = {k if "." in k else f"world.{k}": v for k, v in overrides.items()}
+        return physics(config(keys))
+
+    return build
+
+
+def console_script() -> str:
+    """The installed `crisis-sim` of the interpreter running the tests."""
+    beside = Path(sys.executable).with_name("crisis-sim")
+    found = str(beside) if beside.exists() else shutil.which("crisis-sim")
+    if found is None:
+        pytest.skip("the crisis-sim console script is not installed")
+    return found
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run `crisis-sim` as a user would, with Hydra's own error switch unset."""
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    return subprocess.run(
+        [console_script(), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def cli() -> Callable[..., subprocess.CompletedProcess]:
+    return run_cli
