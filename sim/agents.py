@@ -10,13 +10,14 @@ are assumed to repeat last round's moves.
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
-import numpy as np
 
 from . import enforcement
 from .ladder import MENUS, Move
+from .streams import Dice
 from .world import Decisions, Physics, State, transition
 
 if TYPE_CHECKING:
@@ -53,22 +54,8 @@ class Context(NamedTuple):
     last: Decisions
 
 
-class Dice:
-    """Uniform draws from one actor's own stream, fetched in blocks for speed."""
-
-    __slots__ = ("_rng", "_buf", "_i")
-
-    def __init__(self, rng: np.random.Generator):
-        self._rng = rng
-        self._buf: list[float] = []
-        self._i = 0
-
-    def __call__(self) -> float:
-        if self._i >= len(self._buf):
-            self._buf = self._rng.random(256).tolist()
-            self._i = 0
-        self._i += 1
-        return self._buf[self._i - 1]
+_STANDARD_NORMAL = NormalDist()
+_make_decisions = tuple.__new__  # positional construction, as in world.transition
 
 
 def logit_choice(utilities: list[float], rationality: float, u: float) -> int:
@@ -94,13 +81,13 @@ class Actor(mesa.Agent):
     role = ""
     slot = 0  # position of this actor's move in Decisions (after the 3 sanction fields)
 
-    def __init__(self, model: CrisisModel, params, physics: Physics, rng: np.random.Generator):
+    def __init__(self, model: CrisisModel, params, physics: Physics, dice: Dice):
         super().__init__(model)
         self.params = params
         self.physics = physics
         self.menu: list[Move] = list(MENUS[self.role].values())
         self.rationality = params.rationality * model.cfg.world.rationality_scale
-        self.dice = Dice(rng)
+        self.dice = dice
         self.move: Move = MENUS[self.role]["hold"]
 
     def choose(self, utilities: list[float], dice: Dice | None = None) -> int:
@@ -131,7 +118,7 @@ class Actor(mesa.Agent):
         scores = []
         for move in options:
             base[3 + self.slot] = move
-            x = transition(state, Decisions(*base), self.physics)
+            x = transition(state, _make_decisions(Decisions, base), self.physics)
             scores.append(self.utility(ctx, x, move))
         self.move = options[self.choose(scores)]
         return self.move
@@ -149,16 +136,17 @@ class US(Actor):
 
     role, slot = "us", 0
 
-    def __init__(self, model, params, physics, rng, noise_rng):
-        super().__init__(model, params, physics, rng)
+    def __init__(self, model, params, physics, dice, noise: Dice):
+        super().__init__(model, params, physics, dice)
         self.trust = params.trust_in_china
-        self.noise = noise_rng
+        self.noise = noise
         self.belief_dprk_open = BELIEF0
         self._menus = {}
 
     def observe(self, state: State, last: Decisions) -> None:
         p, lr = self.params, self.model.cfg.world.trust_learning
-        seen = state.china_enforcement + p.perception_noise * self.noise.standard_normal()
+        u = min(max(self.noise(), 1e-12), 1.0 - 1e-12)
+        seen = state.china_enforcement + p.perception_noise * _STANDARD_NORMAL.inv_cdf(u)
         seen = min(1.0, max(0.0, seen - p.distrust_bias))
         self.trust += lr * (seen - self.trust)
         self.belief_dprk_open += lr * (OPENNESS[last.dprk.escalation] - self.belief_dprk_open)
@@ -245,8 +233,8 @@ class China(Actor):
             + p.threat_sensitivity * last.us.coercion * level
         )
 
-    def __init__(self, model, params, physics, rng):
-        super().__init__(model, params, physics, rng)
+    def __init__(self, model, params, physics, dice):
+        super().__init__(model, params, physics, dice)
         self.levels = [e for e in enforcement.LEVELS if e >= params.enforcement_floor]
         self.level = max(model.cfg.world.china_enforcement0, params.enforcement_floor)
 
@@ -318,8 +306,8 @@ class DPRK(Actor):
 
     role, slot = "dprk", 3
 
-    def __init__(self, model, params, physics, rng):
-        super().__init__(model, params, physics, rng)
+    def __init__(self, model, params, physics, dice):
+        super().__init__(model, params, physics, dice)
         self.belief_us_open = BELIEF0
         w = model.cfg.world
         # Rounds a test needs after the last of its kind (tunnels, airframes, launchers).

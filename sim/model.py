@@ -9,12 +9,13 @@ import mesa
 import numpy as np
 
 from . import outcomes
-from .agents import DPRK, US, China, Context, Dice, Russia
+from .agents import DPRK, US, China, Context, Russia
 from .council import NO_DRAFT, deliberate
 from .ladder import CHINA, NUCLEAR, RUSSIA
 from .ladder import DPRK as DPRK_MOVES
 from .ladder import US as US_MOVES
 from .params import CrisisConfig
+from .streams import streams
 from .world import Decisions, Physics, State, initial_state, physics, transition
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -67,12 +68,7 @@ class Perceptions:
 
 
 class CrisisModel(mesa.Model):
-    """One replication. Each actor and the world draw from their own stream.
-
-    Separate streams keep common random numbers aligned: a scenario that
-    changes one actor's choices leaves every other stream, and the world's
-    hazard draws, where they were.
-    """
+    """One replication; each actor, the council and the world draw from their own stream."""
 
     def __init__(
         self,
@@ -82,20 +78,18 @@ class CrisisModel(mesa.Model):
     ):
         if not isinstance(seed, np.random.SeedSequence):
             seed = np.random.SeedSequence(seed)
-        world_s, us_s, china_s, russia_s, dprk_s, noise_s, council_s = (
-            np.random.default_rng(s) for s in seed.spawn(7)
-        )
-        super().__init__(rng=world_s)
+        rng, dice = streams(seed)
+        super().__init__(rng=rng)
         self.cfg = cfg
         per = perceptions or Perceptions.of(cfg)
         self.physics = per.world
         a = cfg.actors
-        self.us = US(self, a.us, per.world, us_s, noise_s)
-        self.china = China(self, a.china, per.china, china_s)
-        self.russia = Russia(self, a.russia, per.russia, russia_s)
-        self.dprk = DPRK(self, a.dprk, per.world, dprk_s)
-        self.dice = Dice(self.rng)
-        self.council_dice = Dice(council_s)
+        self.us = US(self, a.us, per.world, dice["us"], dice["noise"])
+        self.china = China(self, a.china, per.china, dice["china"])
+        self.russia = Russia(self, a.russia, per.russia, dice["russia"])
+        self.dprk = DPRK(self, a.dprk, per.world, dice["dprk"])
+        self.dice = dice["world"]
+        self.council_dice = dice["council"]
         self.state: State = initial_state(cfg, per.world)
         self.last = Decisions(
             0.0, self.state.china_enforcement, self.state.russia_enforcement, *OPENING_MOVES

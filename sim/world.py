@@ -158,6 +158,11 @@ def collapse_hazard(stability: float, ph: Physics) -> float:
     return 0.0 if x <= 0.0 else (1.0 if x >= 1.0 else x * x)
 
 
+# Positional tuple construction: the named constructor's extra frame costs a
+# tenth of a transition, and the lookahead makes about thirty a round.
+_make_state = tuple.__new__
+
+
 def transition(s: State, d: Decisions, ph: Physics) -> State:
     """The world one round on, given this round's decisions. Pure.
 
@@ -221,22 +226,25 @@ def transition(s: State, d: Decisions, ph: Physics) -> State:
     us_accepts = us == "offer_talks" or (freeze and (us == "hold" or us == "suspend_exercises"))
     dprk_accepts = dprk == "offer_talks" or (freeze and dprk == "hold")
 
-    return State(
-        s.round + 1,
-        tension,
-        level,
-        china_actual,
-        d.russia_enforcement,
-        press,
-        cap,
-        stab,
-        s.us_trust_in_china,
-        exercises,
-        s.china_cost + ph.china_share * china_actual * level,
-        war * (1.0 - nuclear_share),
-        war * nuclear_share,
-        collapse_hazard(stab, ph),
-        us_accepts,
-        dprk_accepts,
-        float(d.us.escalation + d.china.escalation + d.russia.escalation + d.dprk.escalation),
+    return _make_state(
+        State,
+        (
+            s.round + 1,
+            tension,
+            level,
+            china_actual,
+            d.russia_enforcement,
+            press,
+            cap,
+            stab,
+            s.us_trust_in_china,
+            exercises,
+            s.china_cost + ph.china_share * china_actual * level,
+            war * (1.0 - nuclear_share),
+            war * nuclear_share,
+            collapse_hazard(stab, ph),
+            us_accepts,
+            dprk_accepts,
+            float(d.us.escalation + d.china.escalation + d.russia.escalation + d.dprk.escalation),
+        ),
     )
