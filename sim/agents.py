@@ -194,7 +194,7 @@ class US(Actor):
         return (
             resolve
             + talks
-            + 0.3 * h * float(x.exercises)
+            + 0.1 * h * float(x.exercises)
             - 0.5 * (1.0 - h) * x.tension
             - p.war_aversion * self.hazard_cost(x)
         )
@@ -227,7 +227,9 @@ class China(Actor):
         comfort = ph.collapse_floor + p.collapse_fear * (p.stability_comfort - ph.collapse_floor)
         gap = max(0.0, comfort - proj)
         return (
-            p.talks_drive * x.pressure
+            # While joint exercises run, a China that blames the US sees pressure on
+            # Pyongyang as misdirected ("up to us to lower our guns" first).
+            p.talks_drive * x.pressure * (1.0 - 0.5 * p.blame_us * float(state.exercises))
             - (1.0 - p.cost_tolerance) * p.trade_share * level * x.sanctions_level
             - p.collapse_fear * COLLAPSE_WEIGHT * gap
             + p.threat_sensitivity * last.us.coercion * level
