@@ -45,7 +45,7 @@ def _report(path: Path, formats: list[str] | None, subrun_reports: bool) -> Path
     if is_run(path):
         return run_report(load_run(path), formats)
     jobs = subruns(path)
-    if (path / SWEEP_TABLE).is_file() or (jobs and is_sweep(jobs)):
+    if jobs and is_sweep(jobs):
         from . import sweep  # built alongside; a sweep has its own tables and figures
 
         return sweep.report(path)
