@@ -45,7 +45,8 @@ def _report(path: Path, formats: list[str] | None, subrun_reports: bool) -> Path
     if is_run(path):
         return run_report(load_run(path), formats)
     jobs = subruns(path)
-    if jobs and is_sweep(jobs):
+    comparison = bool(jobs) and not is_sweep(jobs)  # jobs that differ only by scenario
+    if not comparison and (jobs or (path / SWEEP_TABLE).is_file()):
         from . import sweep  # built alongside; a sweep has its own tables and figures
 
         return sweep.report(path)
