@@ -39,6 +39,10 @@ def to_config(cfg: DictConfig) -> CrisisConfig:
     conf = OmegaConf.to_object(cfg)
     try:
         validate(conf)
+        if conf.task == "sensitivity":
+            from . import sensitivity
+
+            sensitivity.check(conf)
     except ConfigError as err:
         fail(str(err))
     return conf

@@ -271,7 +271,7 @@ class SensitivityParams:
     """Global sensitivity analysis over actor preferences (task=sensitivity)."""
 
     method: str = p("sobol", source="sobol (S1, ST with intervals) or morris (screening).")
-    samples: int = p(64, 1, 1_000_000, "Base sample size N (Sobol runs N x (2D + 2) points).")
+    samples: int = p(64, 1, 1_000_000, "Base sample size N (Sobol runs N x (D + 2) points).")
     seeds: int = p(50, 1, 1_000_000, "Replications per sample point.")
     levels: int = p(4, 2, 20, "Grid levels of Morris trajectories.")
     parameters: list[str] = field(default_factory=list)  # empty: every actor preference
