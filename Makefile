@@ -13,4 +13,4 @@ test:  ## set up, then lint and run the whole test suite
 
 bench:  ## set up, then run the benchmarks
 	scripts/bootstrap.sh
-	.venv/bin/python benchmarks/bench.py
+	.venv/bin/python benchmarks/bench.py --readme README.md

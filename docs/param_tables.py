@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim import agents, enforcement, ladder, params  # noqa: E402
+from sim import agents, enforcement, ladder, params, streams  # noqa: E402
 
 GROUPS = [
     ("US", "actors.us", params.USParams),
@@ -24,6 +24,8 @@ CONSTANTS = [  # fixed in code, not configurable
     (agents, ["WAR_WEIGHT", "NUCLEAR_WEIGHT", "COLLAPSE_WEIGHT", "BELIEF0", "OPENNESS"]),
     (agents, ["DEFIANCE", "DRAFT_SEVERITY", "TEST_COST"]),
     (enforcement, ["LEVELS", "RUSSIA_OWN_LEVEL"]),
+    (ladder, ["COERCION"]),
+    (streams, ["STREAMS", "BLOCK"]),
 ]
 
 
@@ -35,14 +37,15 @@ def cell(x) -> str:
 
 
 def ladder_table() -> str:
-    out = ["| Actor | Move | Rung | Rung name | CAMEO | Goldstein | Escalation (class) |"]
-    out += ["|---|---|---:|---|---|---:|---|"]
+    head = "| Actor | Move | Rung | Rung name | Coercion | CAMEO | Goldstein | Escalation (class) |"
+    out = [head]
+    out += ["|---|---|---:|---|---:|---|---:|---|"]
     for m in [*ladder.all_moves(), ladder.NUCLEAR_USE]:
         cls = ladder.ESCALATION_CLASSES[m.escalation]
         rung = ladder.RUNGS[m.rung] if m.rung < len(ladder.RUNGS) else "(outcome only)"
         out.append(
-            f"| {m.actor} | `{m.name}` ({m.description}) | {m.rung} | {rung} | {m.cameo} "
-            f"| {m.goldstein:+.1f} | {m.escalation} ({cls}) |"
+            f"| {m.actor} | `{m.name}` ({m.description}) | {m.rung} | {rung} "
+            f"| {m.coercion:g} | {m.cameo} | {m.goldstein:+.1f} | {m.escalation} ({cls}) |"
         )
     return "\n".join(out) + "\n"
 

@@ -158,7 +158,7 @@ class US(Actor):
             self._menus[key] = [
                 m
                 for m in self.menu
-                if (m.rung <= self.params.max_rung or m.name == "hold")
+                if m.rung <= self.params.max_rung
                 and not (m.name == "suspend_exercises" and not running)
                 and not (m.name == "exercises" and not allowed)
             ]

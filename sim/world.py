@@ -130,7 +130,8 @@ def physics(cfg: CrisisConfig, blame_us: float | None = None) -> Physics:
 def initial_state(cfg: CrisisConfig, ph: Physics) -> State:
     w = cfg.world
     exercises = cfg.actors.us.exercises
-    ce, re = w.china_enforcement0 * (1.0 - ph.skirting), w.russia_enforcement0
+    declared = max(w.china_enforcement0, cfg.actors.china.enforcement_floor)
+    ce, re = declared * (1.0 - ph.skirting), w.russia_enforcement0
     return State(
         round=0,
         tension=w.tension0,

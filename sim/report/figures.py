@@ -84,7 +84,7 @@ def outcome_odds(runs: list[Run], outdir: Path, formats) -> Figure:
     axes[0][0].set_ylabel("Outcome at the horizon")
     handles = [Patch(color=_color(o), label=_label(o)) for o in names]
     handles.append(Line2D([], [], color="#222222", lw=1, marker="|", label="95% Wilson interval"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 6))
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 3))
     fig.suptitle(_title("Outcome probabilities", runs))
     caption = (
         f"Probability of each outcome by the horizon ({runs[0].rounds} months) with its 95% "
@@ -231,7 +231,7 @@ def sanctions(run: Run, outdir: Path, formats) -> Figure:
     a_tabled.set_ylim(0, 100)
     a_tabled.set_ylabel("Runs in crisis (%)")
     a_tabled.set_title("Resolutions tabled and adopted")
-    a_tabled.legend(loc="lower right")
+    a_tabled.legend(loc="upper right")
 
     for col, ls, label in (
         ("resolution_drafted", "--", "Drafted"),
