@@ -136,8 +136,11 @@ def spreads(df: pd.DataFrame, swept: list[str], codes: np.ndarray | None, seed: 
 
 
 def _n(df: pd.DataFrame) -> str:
+    """'<scenario>, N = ... runs per point' for titles; the scenario is set by `report`."""
     ns = sorted(df["seeds"].unique())
-    return f"N = {ns[0]:,} runs per point" if len(ns) == 1 else f"N = {ns[0]:,}-{ns[-1]:,} runs"
+    n = f"N = {ns[0]:,} runs per point" if len(ns) == 1 else f"N = {ns[0]:,}-{ns[-1]:,} runs"
+    scenario = df.attrs.get("scenario")
+    return f"{scenario}, {n}" if scenario else n
 
 
 def outcome_lines(df: pd.DataFrame, key: str, outdir: Path, formats) -> Figure:
@@ -441,6 +444,8 @@ def report(path: Path | str, formats: list[str] | None = None) -> Path:
     df = table.to_pandas()
     swept = meta["swept"]
     first = load_run(path / df["run_dir"].iloc[0])
+    if "scenario" not in swept:  # every job runs the same scenario: name it in the titles
+        df.attrs["scenario"] = first.summary.get("scenario")
     fmts = list(formats or first.config.get("report", {}).get("formats") or ("png", "svg"))
     figdir = path / FIGURES
     sections: list[Section] = []
