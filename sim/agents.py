@@ -88,7 +88,6 @@ class Actor(mesa.Agent):
         self.menu: list[Move] = list(MENUS[self.role].values())
         self.rationality = params.rationality * model.cfg.world.rationality_scale
         self.dice = dice
-        self.move: Move = MENUS[self.role]["hold"]
 
     def choose(self, utilities: list[float], dice: Dice | None = None) -> int:
         return logit_choice(utilities, self.rationality, (dice or self.dice)())
@@ -120,8 +119,7 @@ class Actor(mesa.Agent):
             base[3 + self.slot] = move
             x = transition(state, _make_decisions(Decisions, base), self.physics)
             scores.append(self.utility(ctx, x, move))
-        self.move = options[self.choose(scores)]
-        return self.move
+        return options[self.choose(scores)]
 
     def observe(self, state: State, last: Decisions) -> None:
         """Update beliefs from last round's public events (phase 1)."""

@@ -11,7 +11,7 @@ import numpy as np
 from . import outcomes
 from .agents import DPRK, US, China, Context, Russia
 from .council import NO_DRAFT, deliberate
-from .ladder import CHINA, NUCLEAR, RUSSIA
+from .ladder import CHINA, NUCLEAR, RUSSIA, TESTS
 from .ladder import DPRK as DPRK_MOVES
 from .ladder import US as US_MOVES
 from .params import CrisisConfig
@@ -139,7 +139,7 @@ class CrisisModel(mesa.Model):
         escalation = x.escalation_score + (NUCLEAR if outcome == outcomes.NUCLEAR_WAR else 0)
         if res.adopted > 0.0:
             self.resolutions_adopted += 1
-        if d.dprk.name in ("missile_test", "icbm_test", "nuclear_test"):
+        if d.dprk.name in TESTS:
             self.dprk_tests += 1
         self.peak_tension = max(self.peak_tension, x.tension)
         self.rows.append(

@@ -14,13 +14,12 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from ..ladder import ESCALATION_CLASSES, MENUS
+from ..ladder import ACTORS, ESCALATION_CLASSES, MENUS
 from . import stats, style
 from .document import Figure
 from .figures import _figure, _label
 from .inputs import Run
 
-ACTORS = ("us", "china", "russia", "dprk")
 SHORT = {
     "offer_talks": "offer\ntalks",
     "hold": "hold",
