@@ -87,6 +87,7 @@ class Actor(mesa.Agent):
         self.physics = physics
         self.menu: list[Move] = list(MENUS[self.role].values())
         self.rationality = params.rationality * model.cfg.world.rationality_scale
+        self.learning = model.cfg.world.trust_learning  # weight of the newest observation
         self.dice = dice
 
     def choose(self, utilities: list[float], dice: Dice | None = None) -> int:
@@ -142,7 +143,7 @@ class US(Actor):
         self._menus = {}
 
     def observe(self, state: State, last: Decisions) -> None:
-        p, lr = self.params, self.model.cfg.world.trust_learning
+        p, lr = self.params, self.learning
         u = min(max(self.noise(), 1e-12), 1.0 - 1e-12)
         seen = state.china_enforcement + p.perception_noise * _STANDARD_NORMAL.inv_cdf(u)
         seen = min(1.0, max(0.0, seen - p.distrust_bias))
@@ -219,8 +220,7 @@ class China(Actor):
             ),
             ph,
         )
-        horizon = self.model.cfg.world.horizon
-        proj = enforcement.projected_stability(x.dprk_stability, x.pressure, ph, horizon)
+        proj = enforcement.projected_stability(x.dprk_stability, x.pressure, ph, self.horizon)
         # The more China fears collapse, the wider the margin it keeps above the floor.
         comfort = ph.collapse_floor + p.collapse_fear * (p.stability_comfort - ph.collapse_floor)
         gap = max(0.0, comfort - proj)
@@ -236,6 +236,7 @@ class China(Actor):
     def __init__(self, model, params, physics, dice):
         super().__init__(model, params, physics, dice)
         self.levels = [e for e in enforcement.LEVELS if e >= params.enforcement_floor]
+        self.horizon = model.cfg.world.horizon
         self.level = max(model.cfg.world.china_enforcement0, params.enforcement_floor)
 
     def choose_enforcement(self, state: State, adopted: float, last: Decisions) -> float:
@@ -317,7 +318,7 @@ class DPRK(Actor):
         self.ready_at = {"icbm_test": w.icbm_interval, "nuclear_test": 1}
 
     def observe(self, state: State, last: Decisions) -> None:
-        lr = self.model.cfg.world.trust_learning
+        lr = self.learning
         self.belief_us_open += lr * (OPENNESS[last.us.escalation] - self.belief_us_open)
         if last.dprk.name in self.intervals:
             self.ready_at[last.dprk.name] = state.round + self.intervals[last.dprk.name]
