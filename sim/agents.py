@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import mesa
 
 from . import enforcement
+from .council import VOTES
 from .ladder import MENUS, Move
 from .streams import Dice
 from .world import Decisions, Physics, State, transition
@@ -251,7 +252,7 @@ class China(Actor):
             self.policy_value(s, softened, self.level, last) - 0.02,
             self.policy_value(s, 0.0, self.level, last) - self.params.veto_cost,
         ]
-        return ("yes", "soften", "veto")[self.choose(scores, dice)]
+        return VOTES[self.choose(scores, dice)]
 
     def utility(self, ctx: Context, x: State, move: Move) -> float:
         p = self.params
@@ -285,7 +286,7 @@ class Russia(Actor):
             -2.0 * p.shield * softened - 0.02,
             -p.veto_cost * (1.0 - p.shield),
         ]
-        own = ("yes", "soften", "veto")[self.choose(scores, dice)]
+        own = VOTES[self.choose(scores, dice)]
         return china_vote if follow else own
 
     def utility(self, ctx: Context, x: State, move: Move) -> float:

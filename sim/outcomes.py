@@ -8,7 +8,6 @@ from .world import State
 
 TALKS, WAR, NUCLEAR_WAR, COLLAPSE, STANDOFF = "talks", "war", "nuclear_war", "collapse", "standoff"
 OUTCOMES = (TALKS, WAR, NUCLEAR_WAR, COLLAPSE, STANDOFF)
-ABSORBING = OUTCOMES[:-1]
 
 
 def draw(x: State, u: float) -> str | None:

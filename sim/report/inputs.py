@@ -115,9 +115,7 @@ class Run:
             raise _missing(path)
         try:
             df = pd.read_csv(path, usecols=OUTCOME_COLUMNS)
-        except ValueError as err:
-            raise ReportError(f"broken file: {path}: {err}") from None
-        except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
+        except (ValueError, OSError, UnicodeDecodeError) as err:  # ParserError is a ValueError
             raise ReportError(f"broken file: {path}: {err}") from None
         if len(df) != self.seeds:
             raise ReportError(

@@ -14,7 +14,6 @@ import pandas as pd
 
 from ..outcomes import STANDOFF, wilson
 
-Z95 = 1.959963984540054
 # Per-round bands over fewer runs than this are noise, and are not drawn.
 MIN_AT_RISK = 10
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
