@@ -5,7 +5,8 @@
 
 The runs: a baseline run, a 2x2 sweep, the tipping-point experiment and a Morris screening, each
 small enough to take seconds. Only files that are a pure function of config and seed are hashed
-(not provenance, logs, figures or reports, which carry times and versions).
+(not provenance, logs, figures or reports, which carry times and versions; nor the timing
+keys of sensitivity.json).
 """
 
 from __future__ import annotations
@@ -55,6 +56,18 @@ def console() -> str:
     return str(beside) if beside.exists() else (shutil.which("crisis-sim") or "crisis-sim")
 
 
+# Keys of sensitivity.json that say how long a run took or which figures it drew, not its results.
+TIMING = ("seconds", "seconds_simulating", "workers", "files")
+
+
+def digest(path: Path) -> str:
+    data = path.read_bytes()
+    if path.name == "sensitivity.json":
+        obj = json.loads(data)
+        data = json.dumps({k: v for k, v in obj.items() if k not in TIMING}, sort_keys=True).encode()
+    return hashlib.sha256(data).hexdigest()
+
+
 def run(name: str, args: list[str], where: Path) -> dict[str, str]:
     out = where / name
     key = "hydra.sweep.dir" if ("-m" in args or name == "tipping_point") else "hydra.run.dir"
@@ -64,7 +77,7 @@ def run(name: str, args: list[str], where: Path) -> dict[str, str]:
     if done.returncode != 0:
         raise SystemExit(f"{name}: {' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
     return {
-        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        str(p.relative_to(out)): digest(p)
         for p in sorted(out.rglob("*"))
         if p.name in DATA and p.is_file()
     }
