@@ -109,9 +109,9 @@ def child_throughput(seeds: int, rounds: int) -> None:
     """Print JSON: seconds and rounds for `seeds` baseline replications, nothing written."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    from sim.model import Perceptions
-    from sim.params import CrisisConfig
-    from sim.replications import replicate
+    from sim.core.model import Perceptions
+    from sim.core.params import CrisisConfig
+    from sim.runs.replications import replicate
 
     cfg = CrisisConfig()
     cfg.run.rounds = rounds
@@ -127,8 +127,8 @@ def child_throughput(seeds: int, rounds: int) -> None:
 
 def child_sensitivity(samples: int, seeds: int, workers: int) -> None:
     """Print JSON: seconds and points of a small Sobol' run over every actor preference."""
-    from sim import sensitivity
-    from sim.params import CrisisConfig
+    from sim.core.params import CrisisConfig
+    from sim.runs import sensitivity
 
     cfg = CrisisConfig()
     cfg.run.progress = False
@@ -364,8 +364,8 @@ def profile(seeds: int, tmp: Path, top: int = 25) -> str:
     import io
     import pstats
 
-    from sim import replications
-    from sim.params import CrisisConfig
+    from sim.core.params import CrisisConfig
+    from sim.runs import replications
 
     cfg = CrisisConfig()
     cfg.run.seeds = seeds

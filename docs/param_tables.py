@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim import agents, enforcement, ladder, params, streams  # noqa: E402
+from sim.core import agents, enforcement, ladder, params, streams  # noqa: E402
 
 GROUPS = [
     ("US", "actors.us", params.USParams),

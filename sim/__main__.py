@@ -1,3 +1,3 @@
-from .cli import main
+from sim.app.cli import main
 
 main()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.params import CrisisConfig, validate
+from sim.core.params import CrisisConfig, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +41,7 @@ def config() -> Callable[..., CrisisConfig]:
 @pytest.fixture(scope="session")
 def world(config) -> Callable[..., object]:
     """Physics with chosen world constants (`leakage=...`) and actor keys (`actors.x.y`)."""
-    from sim.world import physics
+    from sim.core.world import physics
 
     def build(**overrides):
         keys = {k if "." in k else f"world.{k}": v for k, v in overrides.items()}

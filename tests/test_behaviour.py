@@ -12,10 +12,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from sim.ladder import TESTS
-from sim.model import ROUND_COLUMNS
-from sim.params import CrisisConfig
-from sim.replications import replications
+from sim.core.ladder import TESTS
+from sim.core.model import ROUND_COLUMNS
+from sim.core.params import CrisisConfig
+from sim.runs.replications import replications
 
 N = 400  # replications per configuration
 SEED = 20170809

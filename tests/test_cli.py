@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from sim.outcomes import OUTCOMES, STANDOFF
+from sim.core.outcomes import OUTCOMES, STANDOFF
 
 SEEDS = 6
 QUICK = (f"run.seeds={SEEDS}", "run.rounds=12", "report.enabled=false")

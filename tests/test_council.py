@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.council import NO_DRAFT, VOTES, deliberate
-from sim.model import ROUND_COLUMNS
-from sim.params import CouncilParams
-from sim.replications import replicate
+from sim.core.council import NO_DRAFT, VOTES, deliberate
+from sim.core.model import ROUND_COLUMNS
+from sim.core.params import CouncilParams
+from sim.runs.replications import replicate
 
 COL = {name: i for i, name in enumerate(ROUND_COLUMNS)}
 

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import enforcement
-from sim.enforcement import pressure, projected_stability, russia_enforcement
-from sim.model import ROUND_COLUMNS
-from sim.replications import replicate
-from sim.world import physics
+from sim.core import enforcement
+from sim.core.enforcement import pressure, projected_stability, russia_enforcement
+from sim.core.model import ROUND_COLUMNS
+from sim.core.world import physics
+from sim.runs.replications import replicate
 
 unit = st.floats(0.0, 1.0)
 COL = {name: i for i, name in enumerate(ROUND_COLUMNS)}

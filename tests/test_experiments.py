@@ -12,9 +12,10 @@ from hydra import compose, initialize_config_dir
 from hydra.types import RunMode
 from omegaconf import OmegaConf
 
-from sim import experiments, sweep
-from sim.cli import CONFIGS
-from sim.params import CrisisConfig, validate
+from sim.app import experiments
+from sim.app.cli import CONFIGS
+from sim.core.params import CrisisConfig, validate
+from sim.runs import sweep
 
 NAMES = experiments.names()
 REQUIRED = ("china_leverage", "exercise_suspension", "russia_role", "tipping_point")

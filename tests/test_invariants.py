@@ -11,13 +11,13 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.council import VOTES
-from sim.ladder import MENUS, NUCLEAR, RUNGS
-from sim.model import ROUND_COLUMNS
-from sim.outcomes import NUCLEAR_WAR, OUTCOMES, STANDOFF
-from sim.params import CrisisConfig, validate, walk
-from sim.replications import replicate
-from sim.world import Decisions, initial_state, physics, transition
+from sim.core.council import VOTES
+from sim.core.ladder import MENUS, NUCLEAR, RUNGS
+from sim.core.model import ROUND_COLUMNS
+from sim.core.outcomes import NUCLEAR_WAR, OUTCOMES, STANDOFF
+from sim.core.params import CrisisConfig, validate, walk
+from sim.core.world import Decisions, initial_state, physics, transition
+from sim.runs.replications import replicate
 
 SHARES = {  # state columns that are shares or probabilities
     "tension", "sanctions_level", "pressure", "china_enforcement", "russia_enforcement",

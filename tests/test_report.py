@@ -13,10 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import replications
-from sim.params import CrisisConfig
-from sim.report import build, cli, document, stats, style
-from sim.report.inputs import ReportError, load_run
+from sim import stats
+from sim.app import report_cli as cli
+from sim.core.params import CrisisConfig
+from sim.io.run import ReportError, load_run
+from sim.report import build, document, style
+from sim.runs import replications
 
 SEEDS = 30
 RUN_FIGURES = (

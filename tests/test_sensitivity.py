@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import sensitivity as S
-from sim.outcomes import OUTCOMES
-from sim.params import ConfigError, CrisisConfig, ranges
+from sim.core.outcomes import OUTCOMES
+from sim.core.params import ConfigError, CrisisConfig, ranges
+from sim.runs import sensitivity as S
 
 PARAMS = ["us.hawkishness", "china.collapse_fear", "dprk.risk_tolerance"]
 

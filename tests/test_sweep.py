@@ -18,8 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import console_script, make_config, run_cli
 
-from sim import outputs, resume, sweep, tipping
-from sim.outcomes import OUTCOMES
+from sim.core.outcomes import OUTCOMES
+from sim.io import files as outputs
+from sim.runs import resume, sweep, tipping
 
 GRID = ("actors.china.collapse_fear=0.2,0.8", "actors.us.hawkishness=0.3,0.7")
 
@@ -63,7 +64,7 @@ def test_one_aggregate_row_per_job(grid_sweep):
 
 def test_jobs_share_random_numbers_with_a_single_run(grid_sweep, tmp_path):
     """A job is the run of its config over run.seeds: same seeds, same outcomes, seed by seed."""
-    from sim import replications
+    from sim.runs import replications
 
     sweep_dir, _ = grid_sweep
     df = pq.read_table(sweep_dir / sweep.TABLE).to_pandas()
@@ -144,8 +145,8 @@ def test_check_covers_every_job_of_an_experiment_grid():
     """Values from hydra.sweeper.params are checked in combination, naming the job."""
     from hydra import compose, initialize_config_dir
 
-    from sim.cli import CONFIGS
-    from sim.params import ConfigError
+    from sim.app.cli import CONFIGS
+    from sim.core.params import ConfigError
 
     with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
         cfg = compose("config", return_hydra_config=True)
@@ -158,7 +159,7 @@ def test_check_covers_every_job_of_an_experiment_grid():
 
 
 def test_completed_recognises_only_complete_outputs(tmp_path):
-    from sim import replications
+    from sim.runs import replications
 
     cfg = make_config(seeds=4)
     run = tmp_path / "run"

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import outcomes
-from sim.ladder import MENUS
-from sim.replications import replicate
-from sim.world import Decisions, collapse_hazard, initial_state, physics, transition
+from sim.core import outcomes
+from sim.core.ladder import MENUS
+from sim.core.world import Decisions, collapse_hazard, initial_state, physics, transition
+from sim.runs.replications import replicate
 
 unit = st.floats(0.0, 1.0)
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from .. import __version__
-from ..params import CrisisConfig, sources
-from . import compare, document, figures, style, timeline
-from .document import Code, Document, Link, Section, Table, Text
-from .inputs import ReportError, Run, is_run, load_run, overrides, subruns
+from sim import __version__
+from sim.core.params import CrisisConfig, sources
+from sim.io.run import ReportError, Run, is_run, load_run, overrides, subruns
+from sim.io.sensitivity import is_sensitivity
+from sim.report import compare, document, figures, style, timeline
+from sim.report.document import Code, Document, Link, Section, Table, Text
 
 FIGURES = "figures"
 SWEEP_TABLE = "sweep.parquet"
@@ -44,10 +45,14 @@ def _report(path: Path, formats: list[str] | None, subrun_reports: bool) -> Path
         raise ReportError(f"not a directory: {path}")
     if is_run(path):
         return run_report(load_run(path), formats)
+    if is_sensitivity(path):
+        from sim.report import sensitivity
+
+        return sensitivity.report(path, formats)
     jobs = subruns(path)
     comparison = bool(jobs) and not is_sweep(jobs)  # jobs that differ only by scenario
     if not comparison and (jobs or (path / SWEEP_TABLE).is_file()):
-        from . import sweep  # built alongside; a sweep has its own tables and figures
+        from sim.report import sweep  # built alongside; a sweep has its own tables and figures
 
         return sweep.report(path)
     if not jobs:

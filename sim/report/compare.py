@@ -14,10 +14,11 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from . import stats, style
-from .document import Figure
-from .figures import _color, _figure, _label, _n
-from .inputs import Run
+from sim import stats
+from sim.io.run import Run
+from sim.report import style
+from sim.report.document import Figure
+from sim.report.figures import _color, _figure, _label, _n
 
 
 def is_paired(a: Run, b: Run) -> bool:

@@ -14,9 +14,10 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import stats, style
-from .document import Figure
-from .inputs import Run
+from sim import stats
+from sim.io.run import Run
+from sim.report import style
+from sim.report.document import Figure
 
 PCT = 100.0
 

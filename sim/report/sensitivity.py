@@ -1,11 +1,12 @@
 """The figures and the report of a sensitivity run (task=sensitivity).
 
-`sim.sensitivity.run` computes the indices and then calls `draw` (one figure
-per outcome that varies, plus an overview heatmap) and `write_report`
-(report.html and report.md through the shared `document` writer). Nothing
-here computes an index: it only shows what the analysis found.
+`sim.runs.sensitivity.run` computes the indices and writes them to files;
+`report` reads those files and calls `draw` (one figure per outcome that
+varies, plus an overview heatmap) and `write_report` (report.html and
+report.md through the shared `document` writer). Nothing here computes an
+index: it only shows what the analysis found.
 
-These figures keep pyplot's default look, laid out by `tight_layout`; they
+These figures keep matplotlib's default look, laid out by `tight_layout`; they
 share the other reports' palette, labels and deterministic saving.
 """
 
@@ -16,30 +17,24 @@ from fractions import Fraction
 from pathlib import Path
 
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from ..outcomes import OUTCOMES
-from ..outputs import PROVENANCE
-from ..params import CrisisConfig, sources
-from ..sensitivity import (
-    MAIN,
-    RESULT_JSON,
-    SAMPLES,
-    SENSITIVITY_CSV,
-    label,
-    points,
-    ranking,
-)
-from . import document, style
-from .build import flatten
-from .document import Code, Document, Figure, Section, Table, Text
-from .figures import save_figure
-from .inputs import read_json
+from sim import stats
+from sim.core.outcomes import OUTCOMES
+from sim.core.params import CrisisConfig, from_dict, label, sources
+from sim.io.files import PROVENANCE
+from sim.io.run import read_json
+from sim.io.sensitivity import RESULT_JSON, SAMPLES, SENSITIVITY_CSV
+from sim.io.sensitivity import read as read_sensitivity
+from sim.report import document, style
+from sim.report.build import flatten
+from sim.report.document import Code, Document, Figure, Section, Table, Text
+from sim.report.figures import save_figure
 
 OVERVIEW = "sensitivity_overview"
+FIGURES = "figures"
 ST_COLOR, S1_COLOR = "#1F4E79", "#8FB8DE"
 # Saved as these figures always were: at the report resolution, cropped to their contents.
 # The fixed SVG salt makes the same figure give the same SVG bytes, as in the other reports.
@@ -77,10 +72,10 @@ def _titles(fig, ax, title: str, subtitle: str) -> None:
 
 
 def _sobol_figure(conf, prob, table, outcome, diag, n_points):
-    r = ranking(table, "sobol", outcome)
+    r = stats.ranking(table, "sobol", outcome)
     n = len(r)
     y = np.arange(n)
-    fig, ax = plt.subplots(figsize=(8.5, 1.6 + 0.3 * n))
+    fig, ax = style.subplots(figsize=(8.5, 1.6 + 0.3 * n), layout=None)
     h = 0.38
     ax.barh(
         y - h / 2,
@@ -123,8 +118,10 @@ def _sobol_figure(conf, prob, table, outcome, diag, n_points):
 
 
 def _morris_figure(conf, prob, table, outcome, diag, n_points, top: int = 10):
-    r = ranking(table, "morris", outcome)
-    fig, (ax, side) = plt.subplots(1, 2, figsize=(11, 6.2), gridspec_kw={"width_ratios": [2.2, 1]})
+    r = stats.ranking(table, "morris", outcome)
+    fig, (ax, side) = style.subplots(
+        1, 2, figsize=(11, 6.2), layout=None, gridspec_kw={"width_ratios": [2.2, 1]}
+    )
     actors = [k.split(".")[1] for k in r.index]
     for actor in style.ACTOR_COLORS:
         sel = [a == actor for a in actors]
@@ -202,16 +199,16 @@ def _morris_figure(conf, prob, table, outcome, diag, n_points, top: int = 10):
 
 def _overview_figure(conf, table, diagnostics):
     method = conf.sensitivity.method
-    main = MAIN[method]
+    main = stats.SENSITIVITY_MAIN[method]
     wide = table[table["index"] == main].pivot(index="parameter", columns="outcome", values="value")
     wide = wide[[o for o in OUTCOMES if o in wide.columns]]
     order = wide.max(axis=1, skipna=True).fillna(-1).sort_values(ascending=False).index
     wide = wide.loc[order]
     n, m = wide.shape
-    fig, ax = plt.subplots(figsize=(2.6 + 1.3 * m, 1.4 + 0.3 * n))
+    fig, ax = style.subplots(figsize=(2.6 + 1.3 * m, 1.4 + 0.3 * n), layout=None)
     data = np.ma.masked_invalid(wide.to_numpy(dtype=float))
     vmax = 1.0 if method == "sobol" else max(1e-3, float(np.nanmax(wide.to_numpy())))
-    cmap = plt.get_cmap("Blues").with_extremes(bad="#EEEEEE")
+    cmap = matplotlib.colormaps["Blues"].with_extremes(bad="#EEEEEE")
     im = ax.imshow(data, cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
     for i in range(n):
         for j in range(m):
@@ -249,12 +246,16 @@ def _overview_figure(conf, table, diagnostics):
 
 
 def draw(
-    conf: CrisisConfig, prob: dict, table: pd.DataFrame, diagnostics: dict, figdir: Path
+    conf: CrisisConfig,
+    prob: dict,
+    table: pd.DataFrame,
+    diagnostics: dict,
+    figdir: Path,
+    n_points: int,
+    formats: list[str] | None = None,
 ) -> list[Figure]:
     """One figure per varying outcome, then the overview heatmap, as captioned report figures."""
-    matplotlib.use("Agg")
-    formats = list(conf.report.formats) or ["png"]
-    n_points = points(conf, prob["num_vars"])
+    formats = list(formats or conf.report.formats) or ["png"]
     sobol = conf.sensitivity.method == "sobol"
     what = "S1 and ST" if sobol else "mu* against sigma"
     written = []
@@ -340,7 +341,7 @@ def write_report(
 
     `figures` are those `draw` returned; the overview leads, then one per outcome.
     """
-    method, main = result["method"], MAIN[result["method"]]
+    method, main = result["method"], stats.SENSITIVITY_MAIN[result["method"]]
     prob = result["problem"]
     sobol = method == "sobol"
     how = HOW_SOBOL if sobol else HOW_MORRIS.format(step=_step(conf.sensitivity.levels))
@@ -360,7 +361,7 @@ def write_report(
         if not diag["varies"]:
             top.append([name, "never varies across the sample", "", ""])
             continue
-        r = ranking(table, method, outcome).head(5)
+        r = stats.ranking(table, method, outcome).head(5)
         for i, (key, row) in enumerate(r.iterrows()):
             other = _pm(row["S1"], row["S1_conf"]) if sobol else f"{row['sigma']:.3f}"
             top.append(
@@ -459,3 +460,22 @@ def write_report(
         },
     )
     document.write(doc, outdir)
+
+
+def report(path: Path | str, formats: list[str] | None = None) -> Path:
+    """Figures, report.html and report.md of a sensitivity directory, from its files alone."""
+    path = Path(path)
+    result, table = read_sensitivity(path)
+    prov = read_json(path / PROVENANCE)
+    conf = from_dict(prov["config"])
+    figures = draw(
+        conf,
+        result["problem"],
+        table,
+        result["outcomes"],
+        path / FIGURES,
+        result["points"],
+        formats,
+    )
+    write_report(path, conf, result, table, figures)
+    return path / "report.html"

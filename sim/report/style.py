@@ -6,6 +6,8 @@ scheme; both stay distinguishable under the common colour-vision deficiencies.
 
 from __future__ import annotations
 
+from sim.core.params import ACTOR_NAMES
+
 OUTCOME_COLORS = {
     "talks": "#009E73",
     "war": "#D55E00",
@@ -21,7 +23,7 @@ OUTCOME_LABELS = {
     "standoff": "Standoff",
 }
 ACTOR_COLORS = {"us": "#332288", "china": "#CC6677", "russia": "#88CCEE", "dprk": "#999933"}
-ACTOR_LABELS = {"us": "United States", "china": "China", "russia": "Russia", "dprk": "DPRK"}
+ACTOR_LABELS = ACTOR_NAMES
 
 
 def outcome_color(name: str) -> str:
@@ -91,21 +93,6 @@ RC = {
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
 
 
-def use():
-    """Select the Agg backend and set the shared rcParams globally; return pyplot.
-
-    For modules that draw with pyplot. The report's own figures use `subplots`
-    inside `context()` instead and leave global state alone.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update(RC)
-    return plt
-
-
 def context():
     """The shared rcParams, for the duration of a report build (no global change)."""
     import matplotlib
@@ -113,15 +100,16 @@ def context():
     return matplotlib.rc_context(RC)
 
 
-def subplots(nrows: int = 1, ncols: int = 1, figsize=(7.0, 4.0), **kwargs):
-    """A figure and its axes, laid out by constrained layout.
+def subplots(nrows: int = 1, ncols: int = 1, figsize=(7.0, 4.0), layout="constrained", **kwargs):
+    """A figure and its axes: the one way every report makes a figure.
 
     Figures are made without pyplot: no GUI backend, no global figure list to
-    leak into, and rendering is Agg (PNG) or the vector backends.
+    leak into, no global settings changed, and rendering is Agg (PNG) or the
+    vector backends.
     """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = Figure(figsize=figsize, layout=layout)
     return fig, fig.subplots(nrows, ncols, **kwargs)
 
 

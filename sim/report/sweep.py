@@ -21,25 +21,24 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 from matplotlib.colors import ListedColormap
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
-from .. import sweep as sweeps
-from .. import tipping
-from ..outcomes import OUTCOMES, wilson
-from . import document, style
-from .document import Document, Figure, Section, Table, Text
-from .figures import _color, _figure, _label
-from .inputs import ReportError, load_run
-
-plt = style.use()
+from sim import stats
+from sim.core.outcomes import OUTCOMES
+from sim.core.params import label as param_label
+from sim.io import sweep as sweeps
+from sim.io.run import ReportError, load_run
+from sim.report import document, style
+from sim.report.document import Document, Figure, Section, Table, Text
+from sim.report.figures import _color, _figure, _label
 
 FIGURES = "figures"
 PCT = 100.0
-RESAMPLES = 1000
 MAX_ANNOTATED = 120  # heatmap cells beyond which the numbers would not be legible
 
 
@@ -51,20 +50,12 @@ def load(path: Path) -> tuple[pa.Table, dict]:
     file = path / sweeps.TABLE
     if not file.is_file():
         raise ReportError(
-            f"missing file: {file} (gather the sweep first: python -m sim.sweep {path})"
+            f"missing file: {file} (gather the sweep first: crisis-report --gather {path})"
         )
     try:
-        return sweeps.read(path)
+        return sweeps.read_table(path)
     except Exception as err:  # pyarrow raises many types for a damaged file
         raise ReportError(f"broken file: {file}: {err}") from None
-
-
-def param_label(key: str) -> str:
-    """'actors.us.hawkishness' -> 'United States: hawkishness'."""
-    parts = key.split(".")
-    if len(parts) == 3 and parts[0] == "actors":
-        return f"{style.ACTOR_LABELS.get(parts[1], parts[1])}: {parts[2].replace('_', ' ')}"
-    return key.replace("_", " ")
 
 
 def _value(v) -> str:
@@ -95,7 +86,7 @@ def war_band(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """P(war or nuclear war) per job with its 95% Wilson interval."""
     k = (df["n_war"] + df["n_nuclear_war"]).to_numpy()
     n = df["seeds"].to_numpy()
-    lo, hi = np.array([wilson(int(a), int(b)) for a, b in zip(k, n, strict=True)]).T
+    lo, hi = np.array([stats.wilson(int(a), int(b)) for a, b in zip(k, n, strict=True)]).T
     return k / n, lo, hi
 
 
@@ -104,32 +95,11 @@ def level_masks(df: pd.DataFrame, key: str) -> np.ndarray:
     return np.array([(df[key] == v).to_numpy() for v in _levels(df[key])])
 
 
-def main_effects(masks: np.ndarray, probs: np.ndarray) -> np.ndarray:
-    """(levels, outcomes): mean probability at each level; probs is (jobs, outcomes)."""
-    return masks @ probs / masks.sum(axis=1, keepdims=True)
-
-
 def spreads(df: pd.DataFrame, swept: list[str], codes: np.ndarray | None, seed: int) -> dict:
-    """{key: (spread, low, high)} per outcome: the range of its main effect, in probability.
-
-    The interval is a 95% percentile bootstrap that resamples the seeds shared
-    by all jobs, so every job sees the same resample (None without shared seeds).
-    """
+    """{key: (spread, low, high)} per outcome: the range of its main effect (`stats.spreads`)."""
     masks = {k: level_masks(df, k) for k in swept}
     probs = df[[f"p_{o}" for o in OUTCOMES]].to_numpy()
-    point = {k: np.ptp(main_effects(m, probs), axis=0) for k, m in masks.items()}
-    if codes is None:
-        return {k: (v, None, None) for k, v in point.items()}
-    rng = np.random.default_rng([seed, 0x5350])
-    n = codes.shape[0]
-    onehot = codes[:, :, None] == np.arange(len(OUTCOMES))  # (seeds, jobs, outcomes)
-    boot = {k: [] for k in swept}
-    for _ in range(RESAMPLES):
-        w = np.bincount(rng.integers(0, n, n), minlength=n)
-        p = np.tensordot(w, onehot, axes=1) / n  # (jobs, outcomes)
-        for k, m in masks.items():
-            boot[k].append(np.ptp(main_effects(m, p), axis=0))
-    return {k: (point[k], *np.quantile(np.array(boot[k]), [0.025, 0.975], axis=0)) for k in swept}
+    return stats.spreads(masks, probs, codes, seed)
 
 
 # --- Figures --------------------------------------------------------------------------------
@@ -148,7 +118,7 @@ def outcome_lines(df: pd.DataFrame, key: str, outdir: Path, formats) -> Figure:
     numeric = _is_numeric(df[key])
     d = df.sort_values(key, kind="stable") if numeric else df
     x = d[key].to_numpy(float) if numeric else np.arange(len(d))
-    fig, ax = plt.subplots(figsize=(7.2, 4.2), layout="constrained")
+    fig, ax = style.subplots(figsize=(7.2, 4.2), layout="constrained")
     offsets = np.linspace(-0.2, 0.2, len(OUTCOMES))
     for j, o in enumerate(OUTCOMES):
         p, lo, hi = (d[c].to_numpy() * PCT for c in (f"p_{o}", f"p_{o}_low", f"p_{o}_high"))
@@ -184,7 +154,7 @@ def tipping_figure(df: pd.DataFrame, tip: dict, outdir: Path, formats) -> Figure
     x = d[key].to_numpy(float)
     war, war_lo, war_hi = (a * PCT for a in war_band(d))
     talks, t_lo, t_hi = (d[c].to_numpy() * PCT for c in ("p_talks", "p_talks_low", "p_talks_high"))
-    fig, ax = plt.subplots(figsize=(7.2, 4.2), layout="constrained")
+    fig, ax = style.subplots(figsize=(7.2, 4.2), layout="constrained")
     for p, lo, hi, o, label in (
         (talks, t_lo, t_hi, "talks", "Freeze talks"),
         (war, war_lo, war_hi, "war", "War or nuclear war"),
@@ -248,14 +218,14 @@ def heatmaps(df: pd.DataFrame, xk: str, yk: str, outdir: Path, formats) -> Figur
     xs, ys = _levels(df[xk]), _levels(df[yk])
     annotate = len(xs) * len(ys) <= MAX_ANNOTATED
     w = max(2.2, 0.42 * len(xs) + 0.9)
-    fig, axes = plt.subplots(
+    fig, axes = style.subplots(
         1,
         len(OUTCOMES),
         figsize=(w * len(OUTCOMES) + 1.2, max(2.8, 0.36 * len(ys) + 1.8)),
         sharey=True,
         layout="constrained",
     )
-    cmap = plt.get_cmap("cividis")
+    cmap = matplotlib.colormaps["cividis"]
     for i, (ax, o) in enumerate(zip(axes, OUTCOMES, strict=True)):
         _, _, grid = _grid(df, xk, yk, f"p_{o}")
         im = ax.imshow(grid * PCT, origin="lower", cmap=cmap, vmin=0, vmax=100, aspect="auto")
@@ -291,7 +261,7 @@ def most_likely_map(df: pd.DataFrame, xk: str, yk: str, outdir: Path, formats) -
     present = [o for o in OUTCOMES if o in set(df["most_likely"])]
     index = {o: i for i, o in enumerate(present)}
     codes = np.vectorize(lambda o: index.get(o, np.nan), otypes=[float])(grid)
-    fig, ax = plt.subplots(
+    fig, ax = style.subplots(
         figsize=(max(4.8, 0.62 * len(xs) + 3.4), max(3.2, 0.45 * len(ys) + 1.6)),
         layout="constrained",
     )
@@ -303,7 +273,7 @@ def most_likely_map(df: pd.DataFrame, xk: str, yk: str, outdir: Path, formats) -
         xi, yi = xs.index(r[xk]), ys.index(r[yk])
         if _overlaps_runner_up(r):
             ax.add_patch(
-                plt.Rectangle(
+                Rectangle(
                     (xi - 0.5, yi - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#FFFFFF", lw=0
                 )
             )
@@ -335,7 +305,7 @@ def most_likely_map(df: pd.DataFrame, xk: str, yk: str, outdir: Path, formats) -
 def main_effects_figure(df: pd.DataFrame, swept: list[str], outdir: Path, formats) -> Figure:
     """Per swept parameter, each outcome's probability averaged over the other parameters."""
     probs = df[[f"p_{o}" for o in OUTCOMES]].to_numpy()
-    fig, axes = plt.subplots(
+    fig, axes = style.subplots(
         1,
         len(swept),
         figsize=(3.1 * len(swept) + 1.6, 3.6),
@@ -345,7 +315,7 @@ def main_effects_figure(df: pd.DataFrame, swept: list[str], outdir: Path, format
     )
     for ax, key in zip(axes[0], swept, strict=True):
         levels = _levels(df[key])
-        effect = main_effects(level_masks(df, key), probs) * PCT
+        effect = stats.main_effects(level_masks(df, key), probs) * PCT
         x = np.asarray(levels, float) if _is_numeric(df[key]) else np.arange(len(levels))
         for j, o in enumerate(OUTCOMES):
             ax.plot(x, effect[:, j], color=_color(o), marker="o", ms=3.5, lw=1.6, label=_label(o))
@@ -421,7 +391,7 @@ def spread_table(spread: dict) -> Table:
 
 
 def _provenance(path: Path, df: pd.DataFrame, meta: dict) -> dict[str, object]:
-    from .build import provenance  # the run report's provenance, shared
+    from sim.report.build import provenance  # the run report's provenance, shared
 
     first = load_run(path / df["run_dir"].iloc[0])
     prov = provenance(first)
@@ -452,7 +422,7 @@ def report(path: Path | str, formats: list[str] | None = None) -> Path:
 
     if len(swept) == 1:
         figs = [outcome_lines(df, swept[0], figdir, fmts)]
-        tip = tipping.read(path)
+        tip = sweeps.read_tipping(path)
         if tip is not None:
             blocks = [Text(tip["statement"]), tipping_figure(df, tip, figdir, fmts)]
             if tip["interval_method"]:

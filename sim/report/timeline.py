@@ -14,11 +14,12 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from ..ladder import ACTORS, ESCALATION_CLASSES, MENUS
-from . import stats, style
-from .document import Figure
-from .figures import _figure, _label
-from .inputs import Run
+from sim import stats
+from sim.core.ladder import ACTORS, ESCALATION_CLASSES, MENUS
+from sim.io.run import Run
+from sim.report import style
+from sim.report.document import Figure
+from sim.report.figures import _figure, _label
 
 SHORT = {
     "offer_talks": "offer\ntalks",

@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from . import outputs
-from .params import CrisisConfig
+from sim.core.params import CrisisConfig
+from sim.io import files
 
 # Keys that change how outputs are shown or buffered, never what they hold.
 PRESENTATION = {"run": ("progress", "batch"), "report": None}
@@ -44,23 +44,23 @@ def completed(outdir: Path | str, cfg: CrisisConfig | dict) -> dict | None:
     config = cfg if isinstance(cfg, dict) else asdict(cfg)
     try:
         seeds = config["run"]["seeds"]
-        summary = json.loads((outdir / outputs.SUMMARY).read_text(encoding="utf-8"))
-        made_from = json.loads((outdir / outputs.PROVENANCE).read_text(encoding="utf-8"))["config"]
+        summary = json.loads((outdir / files.SUMMARY).read_text(encoding="utf-8"))
+        made_from = json.loads((outdir / files.PROVENANCE).read_text(encoding="utf-8"))["config"]
         if results_config(made_from) != results_config(config):
             return None
         if summary["seeds"] != seeds:
             return None
         table = pacsv.read_csv(
-            outdir / outputs.OUTCOMES_CSV,
+            outdir / files.OUTCOMES_CSV,
             convert_options=pacsv.ConvertOptions(include_columns=["seed", "rounds_played"]),
         )
         if not np.array_equal(table.column("seed").to_numpy(), np.arange(seeds)):
             return None
         played = int(table.column("rounds_played").to_numpy().sum())
-        meta = pq.ParquetFile(outdir / outputs.TRAJECTORIES).metadata
+        meta = pq.ParquetFile(outdir / files.TRAJECTORIES).metadata
         if meta.num_rows != played:
             return None
-        if not meta.schema.to_arrow_schema().equals(outputs.TRAJECTORY_SCHEMA):
+        if not meta.schema.to_arrow_schema().equals(files.TRAJECTORY_SCHEMA):
             return None
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         return None

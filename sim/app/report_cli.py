@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from .inputs import ReportError
+from sim.io.run import ReportError
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -23,6 +24,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--formats",
         help="figure formats besides PNG, comma-separated (png, svg, pdf); "
         "default: the run's report.formats",
+    )
+    ap.add_argument(
+        "--gather",
+        action="store_true",
+        help="for a sweep directory, gather its jobs into sweep.parquet first "
+        "(e.g. after cluster jobs whose launcher did not survive)",
     )
     ap.add_argument(
         "--no-subruns",
@@ -45,10 +52,14 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
     try:
-        from .build import report
+        from sim.report.build import report
 
+        if args.gather:
+            from sim.runs import sweep
+
+            sweep.finish(Path(args.path))
         html = report(args.path, formats, subrun_reports=not args.no_subruns)
-    except ReportError as err:
+    except (ReportError, FileNotFoundError, RuntimeError) as err:
         print(f"crisis-report: error: {err}", file=sys.stderr)
         return 1
     print(html)

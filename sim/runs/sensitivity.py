@@ -20,7 +20,7 @@ indices from two disjoint halves of the replications agree, so a reader can
 judge whether ``seeds`` was enough.
 
 This module is the analysis; its figures and report are drawn and written by
-``sim.report.sensitivity``.
+``sim.report.sensitivity`` from the files this module writes.
 """
 
 from __future__ import annotations
@@ -35,14 +35,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
-from . import __version__, outputs
-from .model import Perceptions
-from .outcomes import OUTCOMES
-from .params import ConfigError, CrisisConfig, validate
-from .replications import replicate
+from sim import __version__, stats
+from sim.core.model import Perceptions
+from sim.core.outcomes import OUTCOMES
+from sim.core.params import ConfigError, CrisisConfig, label, validate
+from sim.io import files
+from sim.io import sensitivity as sfiles
+from sim.runs.replications import replicate
 
 METHODS = ("sobol", "morris")
 
@@ -53,12 +53,6 @@ EXCLUDED = {
 }
 NEVER = ("trade_share",)  # cannot be sampled independently over its range
 
-SENSITIVITY_CSV = "sensitivity.csv"
-SAMPLES = "samples.parquet"
-RESULT_JSON = "sensitivity.json"
-FIGURES = "figures"
-REPORT_MD = "report.md"
-REPORT_HTML = "report.html"
 
 CONF_LEVEL = 0.95
 RESAMPLES = 200  # bootstrap resamples behind every interval
@@ -289,7 +283,7 @@ INDICES = {
         ("mu", "mu", None),
     ),
 }
-MAIN = {"sobol": "ST", "morris": "mu_star"}  # the index that ranks parameters
+MAIN = stats.SENSITIVITY_MAIN
 
 
 def indices(conf: CrisisConfig, prob: dict, X: np.ndarray, y: np.ndarray) -> dict | None:
@@ -329,7 +323,7 @@ def analyse(conf: CrisisConfig, prob: dict, X: np.ndarray, counts: np.ndarray):
                 diag["split_half"] = {
                     "index": MAIN[method],
                     "max_abs_difference": round(float(np.max(np.abs(a - b))), 4),
-                    "rank_correlation": _spearman(a, b),
+                    "rank_correlation": stats.spearman(a, b),
                 }
         diagnostics[outcome] = diag
         for index, key, conf_key in INDICES[method]:
@@ -341,36 +335,8 @@ def analyse(conf: CrisisConfig, prob: dict, X: np.ndarray, counts: np.ndarray):
     return table, diagnostics
 
 
-def _spearman(a: np.ndarray, b: np.ndarray) -> float | None:
-    ra, rb = pd.Series(a).rank().to_numpy(), pd.Series(b).rank().to_numpy()
-    if np.std(ra) == 0 or np.std(rb) == 0:
-        return None
-    return round(float(np.corrcoef(ra, rb)[0, 1]), 4)
-
-
-def ranking(table: pd.DataFrame, method: str, outcome: str) -> pd.DataFrame:
-    """One outcome's parameters, most influential first (by ST or mu*)."""
-    wide = table[table.outcome == outcome].pivot(index="parameter", columns="index", values="value")
-    cis = table[table.outcome == outcome].pivot(index="parameter", columns="index", values="conf")
-    for col in list(cis.columns):
-        wide[f"{col}_conf"] = cis[col]
-    return wide.sort_values(MAIN[method], ascending=False, na_position="last")
-
-
 # ---------------------------------------------------------------------------
 # Names and files
-
-
-PROPER = {"china": "China", "us": "US", "dprk": "DPRK", "russia": "Russia"}
-
-
-def label(key: str) -> str:
-    """'actors.china.collapse_fear' -> 'China: collapse fear'."""
-    from .report.style import ACTOR_LABELS
-
-    _, actor, name = key.split(".")
-    words = [PROPER.get(w, w) for w in name.split("_")]
-    return f"{ACTOR_LABELS.get(actor, actor)}: {' '.join(words)}"
 
 
 def samples_frame(names: list[str], X: np.ndarray, counts: np.ndarray, seeds: int) -> pd.DataFrame:
@@ -383,38 +349,18 @@ def samples_frame(names: list[str], X: np.ndarray, counts: np.ndarray, seeds: in
     return frame
 
 
-def _clear(outdir: Path) -> None:
+def clear(outdir: Path) -> None:
     """A rerun never leaves old results beside new ones."""
-    for name in (SENSITIVITY_CSV, SAMPLES, RESULT_JSON, REPORT_MD, REPORT_HTML):
+    for name in (sfiles.SENSITIVITY_CSV, sfiles.SAMPLES, sfiles.RESULT_JSON):
         (outdir / name).unlink(missing_ok=True)
-    figs = outdir / FIGURES
-    if figs.is_dir():
-        for f in figs.glob("sensitivity_*"):
-            f.unlink()
-
-
-def format_table(table: pd.DataFrame, method: str, top: int = 5) -> str:
-    """The short table printed at the end: top parameters per outcome."""
-    main = MAIN[method]
-    lines = []
-    for outcome in OUTCOMES:
-        r = ranking(table, method, outcome)
-        if r[main].isna().all():
-            lines.append(f"{outcome}: never varies across the sample (indices undefined)")
-            continue
-        lines.append(f"{outcome}:")
-        for key, row in r.head(top).iterrows():
-            ci = row.get(f"{main}_conf", math.nan)
-            extra = f"  S1 {row['S1']:.3f}" if method == "sobol" else f"  sigma {row['sigma']:.3f}"
-            lines.append(f"  {label(key):<34} {main} {row[main]:.3f} ± {ci:.3f}{extra}")
-    return "\n".join(lines)
 
 
 def run(conf: CrisisConfig, outdir: Path | str, *, workers: int | None = None) -> dict:
-    """Sample the preferences, run every point, write indices, figures and report.
+    """Sample the preferences, run every point, write the design, indices and summary.
 
     `workers` defaults to every core this process may use; results do not
-    depend on it.
+    depend on it. Figures and the report are drawn from these files by
+    `sim.report.sensitivity`.
     """
     validate(conf)
     check(conf)
@@ -422,22 +368,13 @@ def run(conf: CrisisConfig, outdir: Path | str, *, workers: int | None = None) -
     prob = problem(conf)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    _clear(outdir)
+    clear(outdir)
     t0 = time.perf_counter()
     X = design(conf, prob)
     counts = evaluate(conf, prob["names"], X, workers, conf.run.progress)
     simulated = time.perf_counter() - t0
     table, diagnostics = analyse(conf, prob, X, counts)
     seconds = time.perf_counter() - t0
-
-    from .report import sensitivity as report  # plotting and report writing live there
-
-    samples = samples_frame(prob["names"], X, counts, s.seeds)
-    with outputs.atomic(outdir / SAMPLES, "wb") as fh:
-        pq.write_table(pa.Table.from_pandas(samples, preserve_index=False), fh, compression="zstd")
-    with outputs.atomic(outdir / SENSITIVITY_CSV) as fh:
-        table.to_csv(fh, index=False, lineterminator="\n", float_format="%.6g")
-    figures = report.draw(conf, prob, table, diagnostics, outdir / FIGURES)
     result = {
         "scenario": conf.scenario.name,
         "method": s.method,
@@ -463,21 +400,12 @@ def run(conf: CrisisConfig, outdir: Path | str, *, workers: int | None = None) -
         | {f"actors.*.{n}": EXCLUDED[n] for n in NEVER},
         "outcomes": diagnostics,
         "top": {
-            o: [k for k in ranking(table, s.method, o).head(5).index]
+            o: [k for k in stats.ranking(table, s.method, o).head(5).index]
             for o in OUTCOMES
             if diagnostics[o]["varies"]
         },
-        "files": {
-            "indices": SENSITIVITY_CSV,
-            "samples": SAMPLES,
-            "figures": [str(Path(FIGURES) / p.name) for f in figures for p in (f.png, *f.others)],
-        },
+        "files": {"indices": sfiles.SENSITIVITY_CSV, "samples": sfiles.SAMPLES},
     }
-    outputs.write_json(outdir / RESULT_JSON, result)
-    outputs.write_json(outdir / outputs.PROVENANCE, outputs.provenance(asdict(conf), __version__))
-    if conf.report.enabled:
-        report.write_report(outdir, conf, result, table, figures)
-    print(format_table(table, s.method))
-    print(f"{s.method}: {len(X)} points x {s.seeds} seeds in {seconds:.1f} s")
-    print(f"outputs: {outdir}")
+    sfiles.write(outdir, samples_frame(prob["names"], X, counts, s.seeds), table, result)
+    files.write_json(outdir / files.PROVENANCE, files.provenance(asdict(conf), __version__))
     return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .params import CouncilParams
+from sim.core.params import CouncilParams
 
 VOTES = ("yes", "soften", "veto")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .world import Physics
+    from sim.core.world import Physics
 
 # The enforcement levels China chooses among: from token compliance to the
 # letter of the resolutions (1.0 would be a total blockade of its share).

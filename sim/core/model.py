@@ -8,15 +8,15 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from . import outcomes
-from .agents import DPRK, US, China, Context, Russia
-from .council import NO_DRAFT, deliberate
-from .ladder import CHINA, NUCLEAR, RUSSIA, TESTS
-from .ladder import DPRK as DPRK_MOVES
-from .ladder import US as US_MOVES
-from .params import CrisisConfig
-from .streams import streams
-from .world import Decisions, Physics, State, initial_state, physics, transition
+from sim.core import outcomes
+from sim.core.agents import DPRK, US, China, Context, Russia
+from sim.core.council import NO_DRAFT, deliberate
+from sim.core.ladder import CHINA, NUCLEAR, RUSSIA, TESTS
+from sim.core.ladder import DPRK as DPRK_MOVES
+from sim.core.ladder import US as US_MOVES
+from sim.core.params import CrisisConfig
+from sim.core.streams import streams
+from sim.core.world import Decisions, Physics, State, initial_state, physics, transition
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
@@ -83,11 +83,11 @@ class CrisisModel(mesa.Model):
         self.cfg = cfg
         per = perceptions or Perceptions.of(cfg)
         self.physics = per.world
-        a = cfg.actors
-        self.us = US(self, a.us, per.world, dice["us"], dice["noise"])
-        self.china = China(self, a.china, per.china, dice["china"])
-        self.russia = Russia(self, a.russia, per.russia, dice["russia"])
-        self.dprk = DPRK(self, a.dprk, per.world, dice["dprk"])
+        a, w = cfg.actors, cfg.world
+        self.us = US(self, a.us, w, per.world, dice["us"], dice["noise"])
+        self.china = China(self, a.china, w, per.china, dice["china"])
+        self.russia = Russia(self, a.russia, w, per.russia, dice["russia"])
+        self.dprk = DPRK(self, a.dprk, w, per.world, dice["dprk"])
         self.dice = dice["world"]
         self.council_dice = dice["council"]
         self.state: State = initial_state(cfg, per.world)

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import math
 from statistics import NormalDist
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import mesa
 
-from . import enforcement
-from .council import VOTES
-from .ladder import MENUS, Move
-from .streams import Dice
-from .world import Decisions, Physics, State, transition
-
-if TYPE_CHECKING:
-    from .model import CrisisModel
+from sim.core import enforcement
+from sim.core.council import VOTES
+from sim.core.ladder import MENUS, Move
+from sim.core.params import WorldParams
+from sim.core.streams import Dice
+from sim.core.world import Decisions, Physics, State, transition
 
 # Utility weights shared by all actors: how much a unit of war hazard and of
 # nuclear hazard costs relative to the other terms (about ten times a full
@@ -82,13 +80,13 @@ class Actor(mesa.Agent):
     role = ""
     slot = 0  # position of this actor's move in Decisions (after the 3 sanction fields)
 
-    def __init__(self, model: CrisisModel, params, physics: Physics, dice: Dice):
+    def __init__(self, model: mesa.Model, params, world: WorldParams, physics: Physics, dice: Dice):
         super().__init__(model)
         self.params = params
         self.physics = physics
         self.menu: list[Move] = list(MENUS[self.role].values())
-        self.rationality = params.rationality * model.cfg.world.rationality_scale
-        self.learning = model.cfg.world.trust_learning  # weight of the newest observation
+        self.rationality = params.rationality * world.rationality_scale
+        self.learning = world.trust_learning  # weight of the newest observation
         self.dice = dice
 
     def choose(self, utilities: list[float], dice: Dice | None = None) -> int:
@@ -136,8 +134,8 @@ class US(Actor):
 
     role, slot = "us", 0
 
-    def __init__(self, model, params, physics, dice, noise: Dice):
-        super().__init__(model, params, physics, dice)
+    def __init__(self, model, params, world, physics, dice, noise: Dice):
+        super().__init__(model, params, world, physics, dice)
         self.trust = params.trust_in_china
         self.noise = noise
         self.belief_dprk_open = BELIEF0
@@ -234,11 +232,11 @@ class China(Actor):
             + p.threat_sensitivity * last.us.coercion * level
         )
 
-    def __init__(self, model, params, physics, dice):
-        super().__init__(model, params, physics, dice)
+    def __init__(self, model, params, world, physics, dice):
+        super().__init__(model, params, world, physics, dice)
         self.levels = [e for e in enforcement.LEVELS if e >= params.enforcement_floor]
-        self.horizon = model.cfg.world.horizon
-        self.level = max(model.cfg.world.china_enforcement0, params.enforcement_floor)
+        self.horizon = world.horizon
+        self.level = max(world.china_enforcement0, params.enforcement_floor)
 
     def choose_enforcement(self, state: State, adopted: float, last: Decisions) -> float:
         scores = [self.policy_value(state, adopted, e, last) for e in self.levels]
@@ -308,10 +306,10 @@ class DPRK(Actor):
 
     role, slot = "dprk", 3
 
-    def __init__(self, model, params, physics, dice):
-        super().__init__(model, params, physics, dice)
+    def __init__(self, model, params, world, physics, dice):
+        super().__init__(model, params, world, physics, dice)
         self.belief_us_open = BELIEF0
-        w = model.cfg.world
+        w = world
         # Rounds a test needs after the last of its kind (tunnels, airframes, launchers).
         self.intervals = {"icbm_test": w.icbm_interval, "nuclear_test": w.nuclear_interval}
         # The next round each test is possible in; the Hwasong-14 of 28 July 2017

@@ -11,7 +11,7 @@ config schema, so an unknown key or a wrong type fails at composition;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any
 
 UNIT = (0.0, 1.0)
@@ -359,6 +359,38 @@ def validate(cfg: CrisisConfig) -> None:
     bad = [x for x in cfg.report.formats if x not in ("png", "svg", "pdf")]
     if bad:
         raise ConfigError(f"report.formats has {bad}; allowed: png, svg, pdf")
+
+
+ACTOR_NAMES = {"us": "United States", "china": "China", "russia": "Russia", "dprk": "DPRK"}
+_PROPER = {"china": "China", "us": "US", "dprk": "DPRK", "russia": "Russia"}
+
+
+def label(key: str) -> str:
+    """A parameter as people read it: 'actors.us.trust_in_china' -> 'United States: trust in China'.
+
+    One labeller for every figure, table and terminal line.
+    """
+    parts = key.split(".")
+    words = " ".join(_PROPER.get(w, w) for w in parts[-1].split("_"))
+    if len(parts) == 3 and parts[0] == "actors":
+        return f"{ACTOR_NAMES.get(parts[1], parts[1])}: {words}"
+    return f"{parts[0]}: {words}" if len(parts) == 2 else key.replace("_", " ")
+
+
+def from_dict(data: dict, cls: type = CrisisConfig):
+    """The config dataclass of a dict such as provenance.json stores (unknown keys are errors)."""
+    known = {f.name: f for f in fields(cls)}
+    unknown = [k for k in data if k not in known]
+    if unknown:
+        raise ConfigError(f"{unknown[0]} is not a known key of {cls.__name__}")
+    kwargs = {}
+    for name, value in data.items():
+        default = (
+            known[name].default_factory if known[name].default_factory is not MISSING else None
+        )
+        sub = type(default()) if default is not None else None
+        kwargs[name] = from_dict(value, sub) if sub is not None and is_dataclass(sub) else value
+    return cls(**kwargs)
 
 
 def sources(cfg: CrisisConfig) -> dict[str, str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..outputs import OUTCOMES_CSV, PARTIAL, PROVENANCE, SUMMARY, TRAJECTORIES
+from sim.io.files import OUTCOMES_CSV, PARTIAL, PROVENANCE, SUMMARY, TRAJECTORIES
 
 REQUIRED = (SUMMARY, PROVENANCE, OUTCOMES_CSV, TRAJECTORIES)
 OUTCOME_COLUMNS = ["seed", "outcome", "outcome_round"]

@@ -1,10 +1,8 @@
-"""The five outcomes, how a round's hazards become one, and their statistics."""
+"""The five outcomes, and how a round's hazards become one."""
 
 from __future__ import annotations
 
-import math
-
-from .world import State
+from sim.core.world import State
 
 TALKS, WAR, NUCLEAR_WAR, COLLAPSE, STANDOFF = "talks", "war", "nuclear_war", "collapse", "standoff"
 OUTCOMES = (TALKS, WAR, NUCLEAR_WAR, COLLAPSE, STANDOFF)
@@ -31,17 +29,3 @@ def draw(x: State, u: float) -> str | None:
     if u < edge:
         return COLLAPSE
     return None
-
-
-def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """95% Wilson score interval for k successes in n trials."""
-    if n == 0:
-        return (0.0, 1.0)
-    phat = k / n
-    denom = 1.0 + z * z / n
-    centre = (phat + z * z / (2 * n)) / denom
-    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
-    # At k = 0 or k = n the bound is exactly 0 or 1; the closed form leaves rounding dust.
-    lo = 0.0 if k == 0 else max(0.0, centre - half)
-    hi = 1.0 if k == n else min(1.0, centre + half)
-    return (lo, hi)

@@ -1,4 +1,7 @@
-"""The numbers behind the figures, kept apart from the drawing so they can be tested.
+"""Every statistic of the package, once: intervals, bootstraps over seeds, incidence, bands.
+
+Pure functions of data, kept apart from the runs that make the data and the
+figures that draw it, so they can be tested alone.
 
 Conventions: a run's rows stop at its absorbing outcome, so a per-round
 statistic of the state is over the runs still in crisis that round (the
@@ -12,7 +15,83 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..outcomes import STANDOFF, wilson
+from sim.core.outcomes import OUTCOMES, STANDOFF
+
+
+def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """95% Wilson score interval for k successes in n trials."""
+    if n == 0:
+        return (0.0, 1.0)
+    phat = k / n
+    denom = 1.0 + z * z / n
+    centre = (phat + z * z / (2 * n)) / denom
+    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
+    # At k = 0 or k = n the bound is exactly 0 or 1; the closed form leaves rounding dust.
+    lo = 0.0 if k == 0 else max(0.0, centre - half)
+    hi = 1.0 if k == n else min(1.0, centre + half)
+    return (lo, hi)
+
+
+def paired_bootstrap(data: np.ndarray, seed: int, statistic, resamples: int, salt: int = 0x7469):
+    """`statistic` of `resamples` resamples of the seeds (the first axis of `data`).
+
+    Every resample draws seed indices with replacement and hands `statistic`
+    the resampled mean over seeds (shape data.shape[1:]). One resample of the
+    seeds serves every column, so columns that shared their seeds (common
+    random numbers) stay paired. Seeded by (seed, salt): the same data give
+    the same interval.
+    """
+    rng = np.random.default_rng([seed, salt])
+    n = data.shape[0]
+    flat = data.reshape(n, -1)
+    out = []
+    for _ in range(resamples):
+        weights = np.bincount(rng.integers(0, n, n), minlength=n)
+        out.append(statistic((weights @ flat).reshape(data.shape[1:]) / n))
+    return np.asarray(out)
+
+
+def spearman(a: np.ndarray, b: np.ndarray) -> float | None:
+    """Spearman's rank correlation (None when either side is constant)."""
+    ra, rb = pd.Series(a).rank().to_numpy(), pd.Series(b).rank().to_numpy()
+    if np.std(ra) == 0 or np.std(rb) == 0:
+        return None
+    return round(float(np.corrcoef(ra, rb)[0, 1]), 4)
+
+
+def main_effects(masks: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """(levels, outcomes): mean probability at each level; probs is (jobs, outcomes)."""
+    return masks @ probs / masks.sum(axis=1, keepdims=True)
+
+
+def spreads(
+    masks: dict[str, np.ndarray],
+    probs: np.ndarray,
+    codes: np.ndarray | None,
+    seed: int,
+    resamples: int = 1000,
+) -> dict:
+    """{key: (spread, low, high)} per outcome: the range of its main effect, in probability.
+
+    `masks[key]` is (levels, jobs), `probs` (jobs, outcomes), `codes` each
+    seed's outcome index per job (seeds, jobs). The interval is a 95%
+    percentile bootstrap that resamples the seeds shared by all jobs, so
+    every job sees the same resample (None without shared seeds).
+    """
+    point = {k: np.ptp(main_effects(m, probs), axis=0) for k, m in masks.items()}
+    if codes is None:
+        return {k: (v, None, None) for k, v in point.items()}
+    onehot = codes[:, :, None] == np.arange(len(OUTCOMES))  # (seeds, jobs, outcomes)
+    keys = list(masks)
+
+    def ranges(p):
+        return np.stack([np.ptp(main_effects(masks[k], p), axis=0) for k in keys])
+
+    boot = paired_bootstrap(onehot, seed, ranges, resamples, salt=0x5350)
+    return {
+        k: (point[k], *np.quantile(boot[:, i], [0.025, 0.975], axis=0)) for i, k in enumerate(keys)
+    }
+
 
 # Per-round bands over fewer runs than this are noise, and are not drawn.
 MIN_AT_RISK = 10
@@ -152,3 +231,19 @@ def representative_seed(outcomes: pd.DataFrame) -> int:
     else:
         runs = runs.sort_values("seed")
     return int(runs["seed"].iloc[0])
+
+
+# The index that ranks parameters, per sensitivity method.
+SENSITIVITY_MAIN = {"sobol": "ST", "morris": "mu_star"}
+
+
+def ranking(table: pd.DataFrame, method: str, outcome: str) -> pd.DataFrame:
+    """One outcome's parameters, most influential first (by ST or mu*).
+
+    `table` holds tidy sensitivity indices: outcome, parameter, index, value, conf.
+    """
+    wide = table[table.outcome == outcome].pivot(index="parameter", columns="index", values="value")
+    cis = table[table.outcome == outcome].pivot(index="parameter", columns="index", values="conf")
+    for col in list(cis.columns):
+        wide[f"{col}_conf"] = cis[col]
+    return wide.sort_values(SENSITIVITY_MAIN[method], ascending=False, na_position="last")

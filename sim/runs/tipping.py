@@ -17,19 +17,16 @@ past the grid says so instead of being cut short.
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
-from . import outputs
-from .outcomes import NUCLEAR_WAR, OUTCOMES, TALKS, WAR
+from sim import stats
+from sim.core.outcomes import NUCLEAR_WAR, OUTCOMES, TALKS, WAR
 
 WAR_LIKE = (WAR, NUCLEAR_WAR)
 RESAMPLES = 2000
-FILE = "tipping_point.json"
 
 
 def crossing(x: np.ndarray, d: np.ndarray) -> float:
@@ -41,17 +38,6 @@ def crossing(x: np.ndarray, d: np.ndarray) -> float:
         return math.inf
     i = up[0]
     return float(x[i] + (x[i + 1] - x[i]) * (-d[i]) / (d[i + 1] - d[i]))
-
-
-def bootstrap(x: np.ndarray, diff: np.ndarray, seed: int, resamples: int = RESAMPLES):
-    """Crossings of `resamples` paired resamples of seeds; diff is (seeds, grid) of war - talks."""
-    rng = np.random.default_rng([seed, 0x7469])  # fixed: the same sweep gives the same interval
-    n = diff.shape[0]
-    out = np.empty(resamples)
-    for b in range(resamples):
-        weights = np.bincount(rng.integers(0, n, n), minlength=n)
-        out[b] = crossing(x, weights @ diff / n)
-    return out
 
 
 def _bound(q: float) -> float | None:
@@ -87,7 +73,7 @@ def analyse(key: str, x, p_war, p_talks, diff=None, seed: int = 0) -> dict:
     }
     if diff is not None and diff.shape[0] > 1:
         diff = np.asarray(diff, float)[:, order]
-        boot = bootstrap(x, diff, seed)
+        boot = stats.paired_bootstrap(diff, seed, lambda mean: crossing(x, mean), RESAMPLES)
         lo, hi = np.quantile(boot, [0.025, 0.975], method="inverted_cdf")
         result["interval"] = [_bound(lo), _bound(hi)]
         result["seeds"] = int(diff.shape[0])
@@ -130,14 +116,12 @@ def statement(r: dict) -> str:
     return f"{text} (95% CI {lo_s} to {hi_s}; paired bootstrap over {r['seeds']} seeds)."
 
 
-def write(sweep_dir: Path, table: pa.Table, meta: dict, outcomes: np.ndarray | None) -> dict | None:
-    """Write tipping_point.json for a sweep of one numeric parameter; None otherwise.
+def of_table(table: pa.Table, meta: dict, outcomes: np.ndarray | None) -> dict | None:
+    """The tipping point of a sweep of one numeric parameter; None for any other sweep.
 
     `outcomes` holds each seed's outcome (index into OUTCOMES), shape (seeds,
     jobs), or None when the jobs did not share their seeds.
     """
-    path = Path(sweep_dir) / FILE
-    path.unlink(missing_ok=True)  # never leave one from an earlier sweep in this directory
     swept = meta["swept"]
     if len(swept) != 1 or table.num_rows < 2:
         return None
@@ -153,13 +137,4 @@ def write(sweep_dir: Path, table: pa.Table, meta: dict, outcomes: np.ndarray | N
     if outcomes is not None:
         war = np.isin(outcomes, [OUTCOMES.index(o) for o in WAR_LIKE])
         diff = war.astype(float) - (outcomes == OUTCOMES.index(TALKS))
-    result = analyse(key, col[key], p_war, p_talks, diff, meta["base_seed"])
-    outputs.write_json(path, result)
-    return result
-
-
-def read(sweep_dir: Path | str) -> dict | None:
-    path = Path(sweep_dir) / FILE
-    if not path.exists():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    return analyse(key, col[key], p_war, p_talks, diff, meta["base_seed"])

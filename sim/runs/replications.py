@@ -13,10 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__, outputs
-from .model import CrisisModel, Perceptions
-from .outcomes import OUTCOMES, STANDOFF, wilson
-from .params import CrisisConfig, validate
+from sim import __version__
+from sim.core.model import CrisisModel, Perceptions
+from sim.core.outcomes import OUTCOMES, STANDOFF
+from sim.core.params import CrisisConfig, validate
+from sim.io import files
+from sim.stats import wilson
 
 
 def seed_sequence(cfg: CrisisConfig, index: int) -> np.random.SeedSequence:
@@ -132,13 +134,13 @@ def run(cfg: CrisisConfig, outdir: Path | str) -> dict:
     validate(cfg)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    for name in (outputs.SUMMARY, outputs.OUTCOMES_CSV, outputs.TRAJECTORIES):
+    for name in (files.SUMMARY, files.OUTCOMES_CSV, files.TRAJECTORIES):
         (outdir / name).unlink(missing_ok=True)  # a rerun never leaves old results beside new
 
     per = Perceptions.of(cfg)
     tally = Tally(cfg.run.rounds)
-    outcomes_w = outputs.OutcomeWriter(outdir / outputs.OUTCOMES_CSV)
-    traj_w = outputs.TrajectoryWriter(outdir / outputs.TRAJECTORIES)
+    outcomes_w = files.OutcomeWriter(outdir / files.OUTCOMES_CSV)
+    traj_w = files.TrajectoryWriter(outdir / files.TRAJECTORIES)
     bar = _progress(cfg.run.seeds, cfg.run.progress)
     batch: list[tuple] = []
     try:
@@ -163,17 +165,6 @@ def run(cfg: CrisisConfig, outdir: Path | str) -> dict:
     traj_w.commit()
     outcomes_w.commit()
     summary = tally.summary(cfg)
-    outputs.write_json(outdir / outputs.PROVENANCE, outputs.provenance(asdict(cfg), __version__))
-    outputs.write_json(outdir / outputs.SUMMARY, summary)
+    files.write_json(outdir / files.PROVENANCE, files.provenance(asdict(cfg), __version__))
+    files.write_json(outdir / files.SUMMARY, summary)
     return summary
-
-
-def format_table(summary: dict) -> str:
-    """The short outcome table printed at the end of a run."""
-    head = f"{summary['scenario']}: {summary['seeds']} seeds x {summary['rounds']} rounds"
-    lines = [head, f"{'outcome':<12} {'p':>6}  {'95% CI':<15} {'median round':>12}"]
-    for o, row in summary["outcomes"].items():
-        ci = f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
-        med = "" if row["median_round"] is None else f"{row['median_round']:g}"
-        lines.append(f"{o:<12} {row['probability']:>6.3f}  {ci:<15} {med:>12}")
-    return "\n".join(lines)

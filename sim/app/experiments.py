@@ -16,7 +16,8 @@ from pathlib import Path
 from hydra.core.config_store import ConfigStore
 from omegaconf import OmegaConf
 
-EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
+from sim.app.resources import EXPERIMENTS
+
 GROUP = "experiment"
 _PACKAGE = re.compile(r"^#\s*@package\s+(\S+)\s*$", re.MULTILINE)
 

@@ -1,0 +1,188 @@
+"""Hydra callbacks: check a config before any directory exists; plan, follow and gather sweeps.
+
+`ValidateFirst` rejects a bad config before Hydra creates a run directory.
+`SweepCallback`, before any job starts, expands the sweep the way Hydra's
+basic sweeper will, checks every job's values against the model's ranges,
+refuses a sweep directory that holds another sweep, and writes the plan to
+`sweep.json`; as each job ends, wherever it runs, it prints `[k/N] jobs
+done`; at the end it gathers the jobs of its plan into `sweep.parquet`,
+prints the final table and builds the sweep report.
+"""
+
+from __future__ import annotations
+
+import copy
+import typing
+from functools import cache
+from pathlib import Path
+
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.hydra_config import HydraConfig
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.utils import JobReturn, JobStatus
+from hydra.experimental.callback import Callback
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
+
+from sim.app.config import to_config
+from sim.app.errors import explain, fail
+from sim.core.params import ConfigError
+from sim.io import sweep as files
+from sim.report import text
+from sim.runs import sweep
+from sim.runs.sweep import Plan
+
+
+class ValidateFirst(Callback):
+    """Rejects a bad config before Hydra creates a run directory, so none is left behind.
+
+    Hydra turns exceptions raised in callbacks into warnings, so errors exit from here.
+    """
+
+    def on_run_start(self, config: DictConfig, **kwargs: typing.Any) -> None:
+        cfg = copy.deepcopy(config)
+        with read_write(cfg), open_dict(cfg):
+            cfg.pop("hydra", None)
+        try:
+            to_config(cfg)
+        except Exception as ex:
+            message = explain(ex)
+            if message is None:
+                raise
+            fail(message)
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: typing.Any) -> None:
+        """Checks every swept value once, with the fixed overrides, before the first job."""
+        from hydra import compose
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        if not str(config.hydra.sweeper.get("_target_", "")).endswith(".BasicSweeper"):
+            return
+        params = config.hydra.sweeper.get("params") or {}
+        lines = [f"{k}={v}" for k, v in params.items()] + list(config.hydra.overrides.task)
+        by_key = {o.get_key_element(): o for o in OverridesParser.create().parse_overrides(lines)}
+        parsed = list(by_key.values())  # the command line wins over the sweeper's params
+        swept = [o for o in parsed if o.is_sweep_override() and o.is_discrete_sweep()]
+        fixed = [
+            f"{o.get_key_element()}={o.get_value_element_as_str()}"
+            for o in parsed
+            if not o.is_sweep_override()
+        ]
+        trials = [[f"{o.get_key_element()}={v}"] for o in swept for v in o.sweep_string_iterator()]
+        for trial in [[], *trials]:
+            try:
+                cfg = compose(config.hydra.job.config_name, overrides=fixed + trial)
+            except Exception as ex:
+                message = explain(ex)
+                if message is None:
+                    raise
+                fail(message)
+            self.on_run_start(cfg)
+
+
+def _parser() -> OverridesParser:
+    # The config loader lets glob(...) sweeps over config groups expand as the sweeper does.
+    gh = GlobalHydra.instance()
+    return OverridesParser.create(config_loader=gh.config_loader() if gh.is_initialized() else None)
+
+
+def plan(config: DictConfig) -> Plan:
+    """The jobs Hydra's basic sweeper will launch for this multirun config, with typed values."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+
+    params = OmegaConf.select(config, "hydra.sweeper.params") or {}
+    args = [f"{k}={v}" for k, v in params.items()] + list(config.hydra.overrides.task)
+    parser = _parser()
+    batches = BasicSweeper.split_arguments(parser.parse_overrides(args), None)
+    jobs = [list(job) for batch in batches for job in batch]
+    values = [{o.key_or_group: o.value() for o in parser.parse_overrides(job)} for job in jobs]
+    return Plan(jobs, values)
+
+
+def _base(config: DictConfig):
+    base = copy.deepcopy(config)
+    with read_write(base), open_dict(base):
+        base.pop("hydra", None)
+    return OmegaConf.to_object(base)
+
+
+@cache
+def _planned(sweep_dir: Path) -> tuple[int | None, tuple[str, ...]]:
+    """(number of jobs, swept keys) of the plan in `sweep_dir`, read once per process."""
+    try:
+        saved = files.load_plan(sweep_dir)
+        return len(saved["jobs"]), tuple(saved["swept"])
+    except FileNotFoundError:
+        return None, ()
+
+
+class SweepCallback(Callback):
+    """Plans, checks, follows and gathers a multirun (see the module docstring)."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: typing.Any) -> None:
+        if not _gathers(config):
+            return
+        sweep_dir = Path(config.hydra.sweep.dir)
+        jobs = plan(config)
+        try:
+            sweep.check(_base(config), jobs)
+        except ConfigError as err:
+            fail(str(err))
+        if sweep_dir.is_dir():
+            why = sweep.conflict(sweep_dir, jobs)
+            if why is not None:
+                fail(f"{why}; choose a new hydra.sweep.dir, or remove it to start again")
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        for stale in (files.TABLE, files.DONE_LOG):  # only this run's gathering counts
+            (sweep_dir / stale).unlink(missing_ok=True)
+        jobs.save(sweep_dir)
+        print(f"sweep: {len(jobs.jobs)} jobs in {sweep_dir}", flush=True)
+
+    def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: typing.Any) -> None:
+        if HydraConfig.get().mode != RunMode.MULTIRUN or not _gathers(config):
+            return
+        sweep_dir = Path(config.hydra.sweep.dir)
+        num, (total, swept) = config.hydra.job.num, _planned(sweep_dir)
+        label = sweep.job_label(list(config.hydra.overrides.task), swept)
+        if job_return.status != JobStatus.COMPLETED:
+            try:
+                job_return.return_value  # noqa: B018 (raises the job's exception)
+            except Exception as err:  # noqa: BLE001
+                print(f"job #{num} failed ({label}): {err!r}", flush=True)
+            return
+        done = sweep.record(sweep_dir, num)
+        note = ""
+        if config.hydra.runtime.output_dir in sweep.REUSED:
+            note = " (complete outputs found: not rerun)"
+        print(f"[{done}/{total or '?'}] jobs done: #{num} {label}{note}", flush=True)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: typing.Any) -> None:
+        if not _gathers(config):
+            return
+        sweep_dir = Path(config.hydra.sweep.dir)
+        try:
+            table = sweep.finish(sweep_dir)
+        except (FileNotFoundError, sweep.Incomplete) as err:  # Hydra would make this a warning
+            fail(str(err), code=1)
+        print(text.sweep_table(table))
+        print(f"sweep table: {sweep_dir / files.TABLE}")
+        if config.report.enabled:
+            print(f"report: {build_report(sweep_dir, files.metadata(table)['swept'])}")
+
+
+def build_report(sweep_dir: Path, swept: list[str]) -> Path:
+    """The sweep report; a sweep over scenarios alone gets the scenario comparison."""
+    if swept == ["scenario"]:
+        from sim.report import build
+
+        return build.report(sweep_dir)
+    from sim.report import sweep as sweep_report
+
+    return sweep_report.report(sweep_dir)
+
+
+def _gathers(config: DictConfig) -> bool:
+    """Gather simulation sweeps (not, e.g., sensitivity tasks) that the basic sweeper expands."""
+    task = OmegaConf.select(config, "task", default="run")
+    sweeper = str(OmegaConf.select(config, "hydra.sweeper._target_", default=""))
+    return task == "run" and sweeper.endswith(".BasicSweeper")
