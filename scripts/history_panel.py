@@ -1,7 +1,7 @@
 """Regenerate data/history/panel.csv from data/history/events.csv and coverage.csv.
 
-    python scripts/history_panel.py            # write the panel
-    python scripts/history_panel.py --check    # exit 1 if panel.csv is out of date
+python scripts/history_panel.py            # write the panel
+python scripts/history_panel.py --check    # exit 1 if panel.csv is out of date
 """
 
 from __future__ import annotations

@@ -292,8 +292,7 @@ def monthly_panel(events: pd.DataFrame | None = None, coverage=None) -> pd.DataF
 
     ex = exercise_intervals(events)
     downsized = {
-        exercise_name(d)
-        for d in events.loc[events["event_type"] == "exercise_downsized", "detail"]
+        exercise_name(d) for d in events.loc[events["event_type"] == "exercise_downsized", "detail"]
     }
     panel["exercises_running"] = [_overlaps(ex.values(), m) for m in months]
     panel["exercises_downsized"] = [
