@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from sim.app.config import register
 from sim.core.params import CrisisConfig, validate
+
+register()  # the schema and experiments, for tests that compose configs with Hydra
 
 ROOT = Path(__file__).resolve().parent.parent
 

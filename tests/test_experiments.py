@@ -13,7 +13,8 @@ from hydra.types import RunMode
 from omegaconf import OmegaConf
 
 from sim.app import experiments
-from sim.app.cli import CONFIGS
+from sim.app.callbacks import _base, plan
+from sim.app.resources import CONFIGS
 from sim.core.params import CrisisConfig, validate
 from sim.runs import sweep
 
@@ -46,15 +47,15 @@ def test_sweeping_experiment_runs_as_multirun_over_valid_jobs(name):
     cfg = composed(f"experiment={name}")
     assert cfg.hydra.mode == RunMode.MULTIRUN
     assert cfg.hydra.sweeper.params, "a sweeping experiment names its grid"
-    plan = sweep.plan(cfg)
-    assert len(plan.jobs) > 1
-    assert set(plan.swept) == set(cfg.hydra.sweeper.params)
-    sweep.check(cfg, plan)  # raises ConfigError naming the job if a value is out of range
+    jobs = plan(cfg)
+    assert len(jobs.jobs) > 1
+    assert set(jobs.swept) == set(cfg.hydra.sweeper.params)
+    sweep.check(_base(cfg), jobs)  # raises ConfigError naming the job if a value is out of range
 
 
 def test_tipping_point_grid_is_fine_and_ordered():
     cfg = composed("experiment=tipping_point")
-    values = sweep.plan(cfg).values
+    values = plan(cfg).values
     grid = [v["actors.us.hawkishness"] for v in values]
     assert grid == sorted(grid) and len(grid) >= 11
     assert grid[0] == 0.0 and grid[-1] == 1.0
@@ -63,7 +64,7 @@ def test_tipping_point_grid_is_fine_and_ordered():
 def test_command_line_overrides_apply_on_top_of_an_experiment():
     cfg = composed("experiment=china_leverage", "run.seeds=7", "scenario=no_exercises")
     assert cfg.run.seeds == 7 and cfg.actors.us.exercises is False
-    assert len(sweep.plan(cfg).jobs) == 25
+    assert len(plan(cfg).jobs) == 25
 
 
 @pytest.mark.parametrize("launcher", ["joblib", "submitit_local", "slurm"])

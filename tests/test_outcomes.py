@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from sim.core import outcomes
 from sim.core.model import ROUND_COLUMNS
-from sim.core.outcomes import COLLAPSE, NUCLEAR_WAR, OUTCOMES, TALKS, WAR, draw, wilson
+from sim.core.outcomes import COLLAPSE, NUCLEAR_WAR, OUTCOMES, TALKS, WAR, draw
 from sim.core.world import initial_state, physics
 from sim.runs.replications import Tally, replicate
+from sim.stats import wilson
 
 COL = {name: i for i, name in enumerate(ROUND_COLUMNS)}
 GRID = 20_000  # uniform draws on a fine grid: frequencies are exact to 1/GRID

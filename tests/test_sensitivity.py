@@ -15,6 +15,8 @@ import pytest
 
 from sim.core.outcomes import OUTCOMES
 from sim.core.params import ConfigError, CrisisConfig, ranges
+from sim.io import sensitivity as files
+from sim.report import sensitivity as sensitivity_report
 from sim.runs import sensitivity as S
 
 PARAMS = ["us.hawkishness", "china.collapse_fear", "dprk.risk_tolerance"]
@@ -37,17 +39,21 @@ def tiny(method: str = "sobol", **over) -> CrisisConfig:
 @pytest.fixture(scope="module")
 def sobol_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("sobol")
-    return S.run(tiny("sobol"), out, workers=1), out
+    result = S.run(tiny("sobol"), out, workers=1)
+    sensitivity_report.report(out)
+    return result, out
 
 
 @pytest.fixture(scope="module")
 def morris_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("morris")
-    return S.run(tiny("morris"), out, workers=1), out
+    result = S.run(tiny("morris"), out, workers=1)
+    sensitivity_report.report(out)
+    return result, out
 
 
 def check_indices(out, result, expected: set[str]) -> pd.DataFrame:
-    table = pd.read_csv(out / S.SENSITIVITY_CSV)
+    table = pd.read_csv(out / files.SENSITIVITY_CSV)
     assert list(table.columns) == ["outcome", "parameter", "index", "value", "conf"]
     names = {f"actors.{p}" for p in PARAMS}
     for outcome in OUTCOMES:
@@ -82,16 +88,16 @@ def test_morris_gives_mu_star_and_sigma_for_every_outcome_and_parameter(morris_r
 @pytest.mark.parametrize("fixture", ["sobol_run", "morris_run"])
 def test_writes_every_file(fixture, request):
     result, out = request.getfixturevalue(fixture)
-    meta = json.loads((out / S.RESULT_JSON).read_text())
+    meta = json.loads((out / files.RESULT_JSON).read_text())
     for key in ("problem", "method", "N", "seeds", "seconds", "outcomes"):
         assert key in meta
-    samples = pd.read_parquet(out / S.SAMPLES)
+    samples = pd.read_parquet(out / files.SAMPLES)
     assert len(samples) == result["points"]
     probs = samples[[f"p_{o}" for o in OUTCOMES]]
     assert np.allclose(probs.sum(axis=1), 1.0)  # every replication ends in exactly one outcome
     for key, (lo, hi) in zip(meta["problem"]["names"], meta["problem"]["bounds"], strict=True):
         assert samples[key].between(lo, hi).all()
-    figures = {p.name for p in (out / S.FIGURES).iterdir()}
+    figures = {p.name for p in (out / "figures").iterdir()}
     assert "sensitivity_overview.png" in figures
     for outcome in OUTCOMES:
         assert (f"sensitivity_{outcome}.png" in figures) == meta["outcomes"][outcome]["varies"]
@@ -161,7 +167,7 @@ def test_bad_settings_fail_clearly(tmp_path, setting, value, match):
 
 def test_constant_outcome_has_nan_indices_not_an_error(sobol_run):
     result, out = sobol_run
-    table = pd.read_csv(out / S.SENSITIVITY_CSV)
+    table = pd.read_csv(out / files.SENSITIVITY_CSV)
     for outcome, diag in result["outcomes"].items():
         values = table[table.outcome == outcome].value
         if not diag["varies"]:

@@ -20,6 +20,7 @@ from conftest import console_script, make_config, run_cli
 
 from sim.core.outcomes import OUTCOMES
 from sim.io import files as outputs
+from sim.io import sweep as sweep_files
 from sim.runs import resume, sweep, tipping
 
 GRID = ("actors.china.collapse_fear=0.2,0.8", "actors.us.hawkishness=0.3,0.7")
@@ -41,9 +42,9 @@ def grid_sweep(tmp_path_factory):
 
 def test_one_aggregate_row_per_job(grid_sweep):
     sweep_dir, _ = grid_sweep
-    table = pq.read_table(sweep_dir / sweep.TABLE)
+    table = pq.read_table(sweep_dir / sweep_files.TABLE)
     df = table.to_pandas()
-    meta = sweep.metadata(table)
+    meta = sweep_files.metadata(table)
     assert meta["swept"] == ["actors.china.collapse_fear", "actors.us.hawkishness"]
     assert meta["common_random_numbers"] is True
     assert df["job"].tolist() == [0, 1, 2, 3]
@@ -67,7 +68,7 @@ def test_jobs_share_random_numbers_with_a_single_run(grid_sweep, tmp_path):
     from sim.runs import replications
 
     sweep_dir, _ = grid_sweep
-    df = pq.read_table(sweep_dir / sweep.TABLE).to_pandas()
+    df = pq.read_table(sweep_dir / sweep_files.TABLE).to_pandas()
     job = df.iloc[-1]
     cfg = make_config(
         {
@@ -100,7 +101,7 @@ def test_two_parameter_figures_and_report(grid_sweep):
     assert "How much each parameter matters" in html and "Every job" in html
     assert (sweep_dir / "report.md").is_file()
     assert not list(sweep_dir.rglob("*.partial"))
-    assert not (sweep_dir / tipping.FILE).exists()  # two parameters: no tipping point
+    assert not (sweep_dir / sweep_files.TIPPING).exists()  # two parameters: no tipping point
 
 
 def test_report_is_reproducible(grid_sweep):
@@ -117,9 +118,9 @@ def test_report_is_reproducible(grid_sweep):
 def test_one_parameter_sweep_draws_bands_and_tipping_point(cli, tmp_path):
     sweep_dir = tmp_path / "sweep"
     multirun(cli, tmp_path, sweep_dir, "actors.us.hawkishness=0.1,0.5,0.9", seeds=8)
-    assert pq.read_table(sweep_dir / sweep.TABLE).num_rows == 3
+    assert pq.read_table(sweep_dir / sweep_files.TABLE).num_rows == 3
     assert (sweep_dir / "figures" / "sweep_outcomes.png").is_file()
-    tip = json.loads((sweep_dir / tipping.FILE).read_text())
+    tip = json.loads((sweep_dir / sweep_files.TIPPING).read_text())
     assert tip["parameter"] == "actors.us.hawkishness"
     assert tip["war_counts"] == ["war", "nuclear_war"]
     assert tip["status"] in ("crossing", "no_crossing", "war_leads_at_start")
@@ -145,14 +146,18 @@ def test_check_covers_every_job_of_an_experiment_grid():
     """Values from hydra.sweeper.params are checked in combination, naming the job."""
     from hydra import compose, initialize_config_dir
 
-    from sim.app.cli import CONFIGS
+    from sim.app.callbacks import _base
+    from sim.app.resources import CONFIGS
     from sim.core.params import ConfigError
 
     with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
         cfg = compose("config", return_hydra_config=True)
-    plan = sweep.Plan([["actors.china.trade_share=0.5"], ["actors.china.trade_share=0.99"]])
+    plan = sweep.Plan(
+        [["actors.china.trade_share=0.5"], ["actors.china.trade_share=0.99"]],
+        [{"actors.china.trade_share": 0.5}, {"actors.china.trade_share": 0.99}],
+    )
     with pytest.raises(ConfigError, match=r"trade_share.*sweep job #1"):
-        sweep.check(cfg, plan)
+        sweep.check(_base(cfg), plan)
 
 
 # --- Resume ---------------------------------------------------------------------------------
@@ -214,7 +219,7 @@ def test_resume_after_kill(tmp_path):
 
     table, missing = sweep.gather(sweep_dir)
     assert table is None and 0 not in missing and len(missing) >= 2
-    assert not (sweep_dir / sweep.TABLE).exists()
+    assert not (sweep_dir / sweep_files.TABLE).exists()
     for num in missing:  # nothing a later aggregation could take as complete
         assert sweep.job_summary(sweep_dir / str(num)) is None
     done = _summaries(sweep_dir)
@@ -225,26 +230,31 @@ def test_resume_after_kill(tmp_path):
     assert rerun.stdout.count("not rerun") == len(done)
     after = _summaries(sweep_dir)
     assert all(after[name] == mtime for name, mtime in done.items())  # finished jobs untouched
-    assert pq.read_table(sweep_dir / sweep.TABLE).num_rows == 4
+    assert pq.read_table(sweep_dir / sweep_files.TABLE).num_rows == 4
 
     clean = tmp_path / "clean"
     fresh = [*args[:-1], f"hydra.sweep.dir={clean}"]
     subprocess.run(fresh, cwd=tmp_path, env=env, check=True, capture_output=True)
-    assert (sweep_dir / sweep.TABLE).read_bytes() == (clean / sweep.TABLE).read_bytes()
+    assert (sweep_dir / sweep_files.TABLE).read_bytes() == (clean / sweep_files.TABLE).read_bytes()
 
 
-def test_rerun_with_other_values_reruns_jobs(cli, tmp_path):
-    """A job directory holding outputs of another config is not taken as done."""
+def test_a_sweep_into_another_sweeps_directory_is_refused(cli, tmp_path):
+    """Another plan in the directory: one line, exit 2, and the first sweep's table untouched."""
     sweep_dir = tmp_path / "sweep"
     multirun(cli, tmp_path, sweep_dir, "actors.us.hawkishness=0.2,0.6", "report.enabled=false")
-    result = multirun(
-        cli, tmp_path, sweep_dir, "actors.us.hawkishness=0.3,0.6", "report.enabled=false"
+    before = (sweep_dir / sweep_files.TABLE).read_bytes()
+    result = cli(
+        "-m",
+        "actors.us.hawkishness=0.3,0.6",
+        "run.seeds=6",
+        "report.enabled=false",
+        f"hydra.sweep.dir={sweep_dir}",
+        cwd=tmp_path,
     )
-    lines = [x for x in result.stdout.splitlines() if "jobs done" in x]
-    assert not any("#0" in x and "not rerun" in x for x in lines)  # 0.2 there, 0.3 asked
-    assert any("#1" in x and "not rerun" in x for x in lines)  # 0.6 both times
-    df = pq.read_table(sweep_dir / sweep.TABLE).to_pandas()
-    assert df["actors.us.hawkishness"].tolist() == [0.3, 0.6]
+    assert result.returncode == 2
+    assert "holds another sweep" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (sweep_dir / sweep_files.TABLE).read_bytes() == before
 
 
 # --- Launchers ------------------------------------------------------------------------------
@@ -266,7 +276,8 @@ def test_launchers_give_identical_aggregates(cli, tmp_path, basic_sweep, launche
     multirun(
         cli, tmp_path, other, *GRID, "report.enabled=false", f"hydra/launcher={launcher}", *extra
     )
-    assert (other / sweep.TABLE).read_bytes() == (basic_sweep / sweep.TABLE).read_bytes()
+    table = sweep_files.TABLE
+    assert (other / table).read_bytes() == (basic_sweep / table).read_bytes()
 
 
 # --- Tipping point --------------------------------------------------------------------------

@@ -7,21 +7,18 @@ import sys
 from pathlib import Path
 
 import hydra
-from hydra.conf import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.app import experiments
-from sim.app.config import to_config
+from sim.app.config import register, to_config
 from sim.app.errors import explain, fail
 from sim.app.resources import CONFIGS
 from sim.core.params import CrisisConfig
 from sim.report import text
 from sim.runs import replications
 
-ConfigStore.instance().store(name="crisis_schema", node=CrisisConfig)
-experiments.register()  # experiments/<name>.yaml -> experiment=<name>
+register()
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIGS), config_name="config")

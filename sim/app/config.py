@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
+from sim.app import experiments
 from sim.app.errors import fail
 from sim.core.params import ConfigError, CrisisConfig, validate
+
+
+@cache
+def register() -> None:
+    """Register the schema and the named experiments with Hydra (once per process)."""
+    ConfigStore.instance().store(name="crisis_schema", node=CrisisConfig)
+    experiments.register()  # experiments/<name>.yaml -> experiment=<name>
 
 
 def check(conf: CrisisConfig) -> None:
