@@ -16,7 +16,7 @@ from sim.core.params import CrisisConfig, validate
 
 register()  # the schema and experiments, for tests that compose configs with Hydra
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout
 
 
 def make_config(overrides: dict | None = None, seeds: int = 5, rounds: int = 24) -> CrisisConfig:
@@ -78,3 +78,13 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def cli() -> Callable[..., subprocess.CompletedProcess]:
     return run_cli
+
+
+SLOW_TIERS = ("behaviour", "e2e")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Behaviour and end-to-end tests are `slow`; `make test-fast` runs the others."""
+    for item in items:
+        if any(part in SLOW_TIERS for part in Path(str(item.fspath)).parts):
+            item.add_marker(pytest.mark.slow)
