@@ -175,11 +175,37 @@ def git_commit(start: Path) -> str | None:
         return None
 
 
+# Every library whose version can change a number in an output directory.
+LIBRARIES = (
+    "numpy",
+    "numba",
+    "mesa",
+    "pandas",
+    "pyarrow",
+    "scipy",
+    "SALib",
+    "hydra-core",
+    "omegaconf",
+    "matplotlib",
+)
+
+
+def versions() -> dict[str, str | None]:
+    """Installed versions of LIBRARIES (None for one that is absent), without importing them."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = None
+    return found
+
+
 def provenance(config: dict, version: str) -> dict:
     """What produced a run directory: config, seeds, versions, commit, time."""
-    import mesa
-    import numpy
-
+    libraries = versions()
     return {
         "package": "crisis-sim",
         "version": version,
@@ -188,9 +214,10 @@ def provenance(config: dict, version: str) -> dict:
         "command": " ".join(sys.argv),
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "mesa": mesa.__version__,
-        "numpy": numpy.__version__,
-        "pyarrow": pa.__version__,
+        "mesa": libraries["mesa"],
+        "numpy": libraries["numpy"],
+        "pyarrow": libraries["pyarrow"],
+        "libraries": libraries,
         "seeds": {
             "base_seed": config["run"]["seed"],
             "replications": config["run"]["seeds"],

@@ -15,9 +15,10 @@ from sim.core.council import VOTES
 from sim.core.ladder import MENUS, NUCLEAR, RUNGS
 from sim.core.model import ROUND_COLUMNS
 from sim.core.outcomes import NUCLEAR_WAR, OUTCOMES, STANDOFF
-from sim.core.params import CrisisConfig, validate, walk
+from sim.core.params import CrisisConfig
 from sim.core.world import Decisions, initial_state, physics, transition
 from sim.runs.replications import replicate
+from tests.strategies import configs
 
 SHARES = {  # state columns that are shares or probabilities
     "tension", "sanctions_level", "pressure", "china_enforcement", "russia_enforcement",
@@ -25,39 +26,6 @@ SHARES = {  # state columns that are shares or probabilities
     "war_hazard", "nuclear_hazard", "collapse_hazard",
 }  # fmt: skip
 COL = {name: i for i, name in enumerate(ROUND_COLUMNS)}
-RANDOMISED = ("actors.", "world.", "council.")
-
-
-def leaf_strategy(value, lo, hi):
-    if isinstance(value, bool):
-        return st.booleans()
-    if isinstance(value, int):
-        return st.integers(int(lo), int(hi))
-    return st.floats(lo, hi, allow_nan=False)
-
-
-@st.composite
-def configs(draw) -> CrisisConfig:
-    """Any valid config: every actor, world and council parameter drawn within its range."""
-    cfg = CrisisConfig()
-    cfg.run.rounds = draw(st.integers(1, 24))
-    cfg.run.seed = draw(st.integers(0, 2**63 - 1))
-    cfg.run.progress = False
-    for key, value, f in walk(cfg):
-        if not key.startswith(RANDOMISED):
-            continue
-        lo, hi = f.metadata.get("range", (None, None))
-        if not isinstance(value, bool) and (lo is None or hi is None):
-            continue
-        *path, leaf = key.split(".")
-        node = cfg
-        for part in path:
-            node = getattr(node, part)
-        setattr(node, leaf, draw(leaf_strategy(value, lo, hi), label=key))
-    a = cfg.actors
-    a.russia.trade_share = min(a.russia.trade_share, 1.0 - a.china.trade_share)
-    validate(cfg)
-    return cfg
 
 
 def check_run(cfg: CrisisConfig, index: int) -> None:
