@@ -1,7 +1,7 @@
 """Hashes of the data files of four reference runs, to prove a change leaves results alone.
 
     python scripts/golden.py            # run them and compare with tests/golden.json
-    python scripts/golden.py --write    # record new hashes (only for a change meant to move results)
+    python scripts/golden.py --write    # record new hashes (a change meant to move results)
 
 The runs: a baseline run, a 2x2 sweep, the tipping-point experiment and a Morris screening, each
 small enough to take seconds. Only files that are a pure function of config and seed are hashed
@@ -64,7 +64,8 @@ def digest(path: Path) -> str:
     data = path.read_bytes()
     if path.name == "sensitivity.json":
         obj = json.loads(data)
-        data = json.dumps({k: v for k, v in obj.items() if k not in TIMING}, sort_keys=True).encode()
+        kept = {k: v for k, v in obj.items() if k not in TIMING}
+        data = json.dumps(kept, sort_keys=True).encode()
     return hashlib.sha256(data).hexdigest()
 
 
