@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from sim.io.files import atomic
 
 HTML_NAME = "report.html"
 MD_NAME = "report.md"
@@ -109,12 +110,8 @@ def write(doc: Document, outdir: Path | str) -> tuple[Path, Path]:
 
 def write_text(path: Path, text: str) -> None:
     """Write `text` under a temporary name and rename it into place."""
-    tmp = path.with_name(path.name + ".partial")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic(path, "wb") as fh:
+        fh.write(text.encode("utf-8"))
 
 
 def _rel(path: Path, outdir: Path) -> str:

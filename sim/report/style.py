@@ -7,6 +7,7 @@ scheme; both stay distinguishable under the common colour-vision deficiencies.
 from __future__ import annotations
 
 from sim.core.params import ACTOR_NAMES
+from sim.io.files import atomic
 
 OUTCOME_COLORS = {
     "talks": "#009E73",
@@ -119,7 +120,6 @@ def save(fig, outdir, name: str, formats=("png", "svg")) -> dict:
     Each file is written under a temporary name and renamed into place, with
     fixed metadata so that the same figure gives the same bytes.
     """
-    import os
     import sys
     from pathlib import Path
 
@@ -132,13 +132,9 @@ def save(fig, outdir, name: str, formats=("png", "svg")) -> dict:
         fig.set_layout_engine("none")
     for fmt in dict.fromkeys(("png", *formats)):
         path = outdir / f"{name}.{fmt}"
-        tmp = path.with_name(path.name + ".partial")
-        try:
-            extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
-            fig.savefig(tmp, format=fmt, metadata=_METADATA[fmt], **extra)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+        with atomic(path, "wb") as fh:
+            fig.savefig(fh, format=fmt, metadata=_METADATA[fmt], **extra)
         paths[fmt] = path
     if "matplotlib.pyplot" in sys.modules:  # a pyplot-made figure must be released
         sys.modules["matplotlib.pyplot"].close(fig)

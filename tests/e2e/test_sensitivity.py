@@ -174,3 +174,34 @@ def test_constant_outcome_has_nan_indices_not_an_error(sobol_run):
             assert values.isna().all() and diag["noise_share"] is None
         else:
             assert all(math.isfinite(v) for v in values)
+
+
+def test_crisis_report_rebuilds_a_sensitivity_directory(cli, tmp_path):
+    out = tmp_path / "morris"
+    done = cli(
+        "experiment=sensitivity_morris",
+        "sensitivity.samples=2",
+        "sensitivity.seeds=4",
+        "report.enabled=false",
+        f"hydra.run.dir={out}",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (out / "figures").exists() and not (out / "report.html").exists()
+    rebuilt = cli_report(out)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert (out / "report.html").is_file() and (
+        out / "figures" / "sensitivity_overview.png"
+    ).is_file()
+    assert "Morris" in (out / "report.md").read_text()
+
+
+def cli_report(path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("crisis-report")
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    return subprocess.run([str(exe), str(path)], capture_output=True, text=True, env=env)
