@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Iterator
@@ -332,7 +333,10 @@ def workers_available() -> int:
 
 def worker_count(cfg: CrisisConfig, seeds: int) -> int:
     """Processes a run of `seeds` replications uses: run.workers (0: all cores), if worth it."""
-    wanted = cfg.run.workers or workers_available()
+    wanted = cfg.run.workers
+    if not wanted:
+        # Inside a launcher's worker process the cores are shared out already.
+        wanted = 1 if mp.parent_process() is not None else workers_available()
     return max(1, min(wanted, seeds // MIN_SEEDS_PER_WORKER))
 
 
@@ -342,14 +346,61 @@ def _unit_size(seeds: int, workers: int, rounds: int) -> int:
     return max(1, min(size, MAX_UNIT_ROWS // rounds))
 
 
-def _work(c: Compiled, start: int, stop: int, trajectories: bool) -> Block:
-    """One task in a worker process."""
-    return simulate(c, start, stop, trajectories)
+def plan(start: int, stop: int, size: int, unit: int) -> list[list[tuple[int, int]]]:
+    """Tasks of about `unit` seeds, each a list of pieces (a, b) that never cross a block edge.
+
+    Blocks are start + k * size; a task holds several small blocks whole, or a
+    part of a large one, so its pieces can be put back together block by block.
+    """
+    tasks: list[list[tuple[int, int]]] = []
+    task: list[tuple[int, int]] = []
+    count = 0
+    for b0 in range(start, stop, size):
+        b1 = min(b0 + size, stop)
+        for a in range(b0, b1, unit):
+            piece = (a, min(a + unit, b1))
+            task.append(piece)
+            count += piece[1] - piece[0]
+            if count >= unit:
+                tasks.append(task)
+                task, count = [], 0
+    if task:
+        tasks.append(task)
+    return tasks
+
+
+class Output:
+    """A piece of a run as it goes to disk: its outcomes, outcomes.csv lines, trajectory table."""
+
+    __slots__ = ("block", "lines", "table")
+
+    def __init__(self, block: Block, lines: str, table: pa.Table | None):
+        self.block, self.lines, self.table = block, lines, table
+
+    @classmethod
+    def of(cls, block: Block) -> Output:
+        table = trajectory_table(block) if block.tf is not None else None
+        return cls(Block(block.start, block.stop, block.of, block.oi), outcome_lines(block), table)
+
+    @staticmethod
+    def join(parts: list[Output]) -> Output:
+        if len(parts) == 1:
+            return parts[0]
+        tables = [p.table for p in parts]
+        table = None if tables[0] is None else pa.concat_tables(tables).combine_chunks()
+        block = Block.join([p.block for p in parts])
+        return Output(block, "".join(p.lines for p in parts), table)
+
+
+def _task(c: Compiled, pieces: list[tuple[int, int]], trajectories: bool, render: bool) -> list:
+    """One task: its replications in one compiled call, handed back piece by piece."""
+    block = simulate(c, pieces[0][0], pieces[-1][1], trajectories)
+    parts = [block.part(a, b) for a, b in pieces]
+    return [Output.of(p) for p in parts] if render else parts
 
 
 def _pool(workers: int):
     """Worker processes started by a fork server that has the kernels loaded already."""
-    import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     methods = mp.get_all_start_methods()
@@ -357,6 +408,46 @@ def _pool(workers: int):
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["sim.runs.batch"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
+def _pieces(c: Compiled, tasks: list, trajectories: bool, render: bool, workers: int) -> Iterator:
+    """Every task's pieces in seed order; at most two tasks per worker in flight."""
+    if workers == 1:
+        for task in tasks:
+            yield from _task(c, task, trajectories, render)
+        return
+    with _pool(workers) as pool:
+        pending: deque = deque()
+        todo = iter(tasks)
+        try:
+            while True:
+                while len(pending) < 2 * workers:
+                    task = next(todo, None)
+                    if task is None:
+                        break
+                    pending.append(pool.submit(_task, c, task, trajectories, render))
+                if not pending:
+                    return
+                yield from pending.popleft().result()
+        finally:
+            for f in pending:
+                f.cancel()
+
+
+def _chunks(cfg, start, stop, size, trajectories, workers, render) -> Iterator:
+    stop = cfg.run.seeds if stop is None else stop
+    size = size or cfg.run.batch
+    seeds = max(0, stop - start)
+    workers = workers or worker_count(cfg, seeds)
+    tasks = plan(start, stop, size, _unit_size(seeds, workers, cfg.run.rounds))
+    join = Output.join if render else Block.join
+    held: list = []
+    for piece in _pieces(Compiled(cfg), tasks, trajectories, render, workers):
+        held.append(piece)
+        end = (piece.block if render else piece).stop
+        if (end - start) % size == 0 or end == stop:
+            yield join(held)
+            held = []
 
 
 def blocks(
@@ -369,64 +460,21 @@ def blocks(
 ) -> Iterator[Block]:
     """Replications start..stop-1 in consecutive blocks of `size` (default run.batch) seeds.
 
-    Contiguous ranges of seeds go to worker processes and come back in seed
-    order; the blocks are the same whatever the number of workers, and at most
-    a few tasks per worker are in flight, so memory does not grow with seeds.
+    Contiguous ranges of seeds go to worker processes (default: `worker_count`)
+    and come back in seed order; the blocks are the same whatever the number
+    of workers, and at most two tasks per worker are in flight, so memory does
+    not grow with seeds.
     """
-    stop = cfg.run.seeds if stop is None else stop
-    size = size or cfg.run.batch
-    seeds = max(0, stop - start)
-    workers = workers or worker_count(cfg, seeds)
-    unit = _unit_size(seeds, workers, cfg.run.rounds)
-    units = [(a, min(a + unit, stop)) for a in range(start, stop, unit)]
-    c = Compiled(cfg)
-    if workers == 1:
-        done = (simulate(c, a, b, trajectories) for a, b in units)
-        yield from _regroup(done, start, stop, size)
-        return
-    with _pool(workers) as pool:
-        pending: deque = deque()
-        todo = iter(units)
-
-        def fill():
-            while len(pending) < 2 * workers:
-                ab = next(todo, None)
-                if ab is None:
-                    return
-                pending.append(pool.submit(_work, c, ab[0], ab[1], trajectories))
-
-        def done():
-            fill()
-            while pending:
-                result = pending.popleft().result()
-                fill()
-                yield result
-
-        try:
-            yield from _regroup(done(), start, stop, size)
-        finally:
-            for f in pending:
-                f.cancel()
+    return _chunks(cfg, start, stop, size, trajectories, workers, render=False)
 
 
-def _regroup(parts: Iterator[Block], start: int, stop: int, size: int) -> Iterator[Block]:
-    """Consecutive blocks of any sizes as blocks of `size` seeds (the last may be shorter)."""
-    held: list[Block] = []
-    edge = min(start + size, stop)
-    for part in parts:
-        while part is not None:
-            if part.stop <= edge:
-                held.append(part)
-                part = None
-            else:
-                held.append(part.part(part.start, edge))
-                part = part.part(edge, part.stop)
-            if held and held[-1].stop == edge:
-                yield Block.join(held)
-                held = []
-                edge = min(edge + size, stop)
-    if held:
-        yield Block.join(held)
+def outputs(cfg: CrisisConfig, workers: int | None = None) -> Iterator[Output]:
+    """Every replication of `cfg` as blocks of run.batch seeds, rendered for the files.
+
+    The workers format the outcomes.csv lines and build the trajectory tables,
+    so the parent process only writes.
+    """
+    return _chunks(cfg, 0, None, None, True, workers, render=True)
 
 
 # ---------------------------------------------------------------- decoding

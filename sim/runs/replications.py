@@ -182,12 +182,12 @@ def run(cfg: CrisisConfig, outdir: Path | str) -> dict:
     traj_w = files.TrajectoryWriter(outdir / files.TRAJECTORIES)
     bar = _progress(cfg.run.seeds, cfg.run.progress)
     try:
-        for block in engine.blocks(cfg):
-            tally.add_block(block)
-            outcomes_w.write_lines(engine.outcome_lines(block))
-            traj_w.write_table(engine.trajectory_table(block))
+        for out in engine.outputs(cfg):
+            tally.add_block(out.block)
+            outcomes_w.write_lines(out.lines)
+            traj_w.write_table(out.table)
             if bar is not None:
-                bar.update(len(block))
+                bar.update(len(out.block))
     except BaseException:
         outcomes_w.abort()
         traj_w.abort()
