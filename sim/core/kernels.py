@@ -1,17 +1,18 @@
-"""Every rule of the model as a numba kernel over plain floats, ints and arrays.
+"""Every rule of the model, written once, as numba kernels over plain floats, ints and arrays.
 
-These kernels reproduce sim/world.py, sim/enforcement.py, sim/council.py,
-sim/agents.py, sim/outcomes.py and one round of sim/model.py bit for bit:
-the floating-point operations are written in the same order as the Python
-code (and Python's `sum`, `min`, `max` and `NormalDist.inv_cdf` are
-reproduced exactly). Each kernel can be called from Python on its own.
+The steppable Mesa model (sim.core.model, sim.core.agents) calls these
+kernels one rule at a time; the batch driver (sim.runs.batch) runs whole
+replications of `step` inside compiled code. Python's `sum`, `min`, `max`
+and `NormalDist.inv_cdf` are reproduced exactly (`pysum`, `pymin`, `pymax`,
+`inv_cdf`), so results do not depend on which side calls. Each kernel can be
+called from Python on its own.
 
 Data layout
 -----------
 * A state is a float64 array of NS entries indexed by the S_* constants (the
-  fields of sim.world.State, booleans as 0.0/1.0).
+  fields of sim.core.world.State, booleans as 0.0/1.0).
 * A move is an integer id into the move tables (MOVE_NAMES, MOVE_RUNG,
-  MOVE_ESCALATION, MOVE_COERCION, ...), in the order of sim.ladder.all_moves().
+  MOVE_ESCALATION, MOVE_COERCION, ...), in the order of sim.core.ladder.all_moves().
 * Physics is a float64 array of NP entries indexed by the P_* constants; the
   three perceptions (world, China, Russia) are the rows of a (3, NP) array
   built once per config by `perceptions_array(cfg)`.
