@@ -266,7 +266,7 @@ NR = 6
 
 # ================================================================ Python helpers
 def physics_array(ph) -> np.ndarray:
-    """A sim.world.Physics as a float64 array indexed by P_*."""
+    """A sim.core.physics.Physics as a float64 array indexed by P_*."""
     out = np.empty(NP)
     out[P_CHINA_SHARE] = ph.china_share
     out[P_RUSSIA_SHARE] = ph.russia_share
@@ -298,7 +298,7 @@ def physics_array(ph) -> np.ndarray:
 
 
 def perceptions_array(cfg) -> np.ndarray:
-    """(3, NP): the world's physics, China's and Russia's perceptions (sim.model.Perceptions)."""
+    """(3, NP): the world's physics, then China's and Russia's perception of it."""
     a = cfg.actors
     return np.stack(
         [
@@ -550,7 +550,7 @@ def inv_cdf(p):
 # ================================================================ random streams
 @njit(cache=True, _nrt=False)
 def dice(k, dbuf, dpos, ent, rs):
-    """The next uniform of stream k (sim.streams.Dice.__call__), refilling past a block.
+    """The next uniform of stream k, continuing into the next keyed block past its end.
 
     ent is the refill entropy (sim.core.rng.refill_entropy), rs uint64 scratch of 12.
     """
@@ -592,7 +592,7 @@ def collapse_hazard(stability, ph):
 
 @njit(cache=True, _nrt=False)
 def initial_state(q, ph, out):
-    """sim.world.initial_state into out."""
+    """The world before round 1 (August 2017), into out."""
     exercises = q[Q_US_EXERCISES]
     declared = pymax(q[Q_CE0], q[Q_CH_FLOOR])
     ce = declared * (1.0 - ph[P_SKIRTING])
@@ -619,7 +619,7 @@ def initial_state(q, ph, out):
 
 @njit(cache=True, _nrt=False)
 def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out):
-    """sim.world.transition: the state one round on, written into out (out is not s)."""
+    """The state one round on, given the round's decisions, into out (out is not s). Pure."""
     level = s[S_SANCTIONS] + adopted * (1.0 - s[S_SANCTIONS])
     exercises = s[S_EXERCISES] != 0.0
     if us == US_SUSPEND:
@@ -702,7 +702,12 @@ def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, o
 # ================================================================ outcomes
 @njit(cache=True, _nrt=False)
 def draw(x, u):
-    """sim.outcomes.draw: an outcome code, or NONE (-1) if the crisis goes on."""
+    """The outcome this round ends in, or NONE (-1) if the crisis goes on.
+
+    Talks agreed this round come first. Otherwise nuclear war, war and collapse
+    compete for the same draw in proportion to their hazards (scaled down
+    together if they sum past 1).
+    """
     if x[S_US_ACCEPTS] != 0.0 and x[S_DPRK_ACCEPTS] != 0.0:
         return O_TALKS
     total = x[S_NUCLEAR] + x[S_WAR] + x[S_COLLAPSE]
@@ -722,7 +727,10 @@ def draw(x, u):
 # ================================================================ choice
 @njit(cache=True, _nrt=False)
 def logit_choice(utilities, n, rationality, u, w):
-    """sim.agents.logit_choice over utilities[:n]; w is scratch of length >= n."""
+    """Index of utilities[:n] drawn with probability proportional to exp(rationality * utility).
+
+    w is scratch of length >= n.
+    """
     top = utilities[0]
     for i in range(1, n):
         if utilities[i] > top:
@@ -1073,7 +1081,7 @@ def council_verdict(china, russia, softenings, softened, max_soften, min_strengt
 
 @njit(cache=True, _nrt=False)
 def deliberate(strength, s, last, ag, q, phc, dbuf, dpos, ent, rs, rec, util, w, x):
-    """sim.council.deliberate with China's and Russia's votes; fills rec[R_DRAFTED..]."""
+    """Put a draft to China's and Russia's vote; fills rec[R_DRAFTED..], returns what is adopted."""
     drafted = strength
     max_soften = int(q[Q_MAX_SOFTEN])
     c = NONE

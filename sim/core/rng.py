@@ -4,7 +4,7 @@
 words; `generate_state64` is SeedSequence.generate_state(4, np.uint64);
 `pcg64_seed` is PCG64's seeding from those words; `random_block` fills an
 array with `Generator.random()` doubles. `first_blocks` and `refill_block`
-give exactly the blocks of sim/streams.py.
+give exactly the blocks of sim/core/streams.py.
 
 PCG64 is the XSL-RR 128/64 generator; its 128-bit state and increment are kept
 as (high, low) uint64 halves.
