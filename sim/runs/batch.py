@@ -14,6 +14,7 @@ lines and tables.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import multiprocessing as mp
 import os
@@ -510,24 +511,28 @@ def trajectory_rows(block: Block) -> list[tuple]:
     return list(zip(*(cols[name] for name in ("seed", *ROUND_COLUMNS)), strict=True))
 
 
-_MOVES = pa.array(MOVE_NAMES, type=pa.string())
-_VOTES = pa.array(VOTE_NAMES, type=pa.string())
-_OUTS = pa.array([*OUTCOME_NAMES, ""], type=pa.string())  # code -1 -> ""
+@functools.cache
+def _names() -> tuple[pa.Array, pa.Array, pa.Array]:
+    """The code tables as Arrow strings (built on first use: pa.array loads pandas)."""
+    moves = pa.array(MOVE_NAMES, type=pa.string())
+    votes = pa.array(VOTE_NAMES, type=pa.string())
+    return moves, votes, pa.array([*OUTCOME_NAMES, ""], type=pa.string())  # code -1 -> ""
 
 
 def trajectory_table(block: Block) -> pa.Table:
     """The block's rows of trajectories.parquet (sim.io.files.TRAJECTORY_SCHEMA)."""
     t = block.trajectories
+    move_names, vote_names, outcome_names = _names()
     arrays = []
     for field in TRAJECTORY_SCHEMA:
         name = field.name
         v = t[name]
         if name in ("us_move", "china_move", "russia_move", "dprk_move"):
-            arr = _MOVES.take(pa.array(v))
+            arr = move_names.take(pa.array(v))
         elif name in ("china_vote", "russia_vote"):
-            arr = _VOTES.take(pa.array(np.maximum(v, 0), mask=v < 0))
+            arr = vote_names.take(pa.array(np.maximum(v, 0), mask=v < 0))
         elif name == "outcome":
-            arr = _OUTS.take(pa.array(np.where(v < 0, len(OUTCOME_NAMES), v)))
+            arr = outcome_names.take(pa.array(np.where(v < 0, len(OUTCOME_NAMES), v)))
         elif name == "exercises":
             arr = pa.array(v != 0, type=field.type)
         elif name in ("resolution_drafted", "resolution_adopted"):
