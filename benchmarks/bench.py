@@ -1,20 +1,23 @@
 """How fast and how lean crisis-sim is, measured the way users run it.
 
-    python benchmarks/bench.py            # full: about 10 minutes on 2 cores
-    python benchmarks/bench.py --quick    # smaller sizes, about 2 minutes
-    python benchmarks/bench.py --profile  # also cProfile a 1,000-seed baseline run
+    python benchmarks/bench.py            # full: about 5 minutes on 2 cores
+    python benchmarks/bench.py --quick    # smaller sizes, about 1 minute
+    python benchmarks/bench.py --profile  # also profile the batch path (benchmarks/profile.txt)
     python benchmarks/bench.py --repeat 3 # best of 3 per row, on a busy machine
 
 Every measurement runs in its own process, so its wall time includes start-up
-and its peak memory (maximum resident set size, from wait4) is its own. The
-end-to-end rows run the `crisis-sim` command exactly as a user would. The
-results go to stdout and benchmarks/results.md as Markdown tables; with
---readme the table also replaces the text between the markers
-`<!-- benchmarks:begin -->` and `<!-- benchmarks:end -->` of that file.
+and its peak memory is its own: the largest resident set of the command and
+of any of its worker processes (from wait4), and the largest sum over the
+command and its workers at any moment (sampled from /proc). The end-to-end
+rows run the `crisis-sim` command exactly as a user would. The results go to
+stdout and benchmarks/results.md as Markdown tables; with --readme the table
+also replaces the text between the markers `<!-- benchmarks:begin -->` and
+`<!-- benchmarks:end -->` of that file.
 
-The targets (2-core machine): a 1,000-seed baseline run, outputs and report
-included, under 10 s wall; 10,000 seeds under 1 GB peak memory; a 5x5 sweep at
-500 seeds per point under 60 s wall with the joblib launcher.
+The targets (2-core machine): the batch driver at >= 20,000 replications/s on
+one core; a 100,000-seed run without report on both cores in <= 10 s wall;
+a speed-up of >= 1.7x from 1 worker to both cores; a 1,000,000-seed run
+without report in <= 1 GB peak memory.
 """
 
 from __future__ import annotations
@@ -64,20 +67,43 @@ def measure(cmd: list[str], cwd: Path = ROOT) -> Measure:
 
 
 def measure_once(cmd: list[str], cwd: Path = ROOT) -> Measure:
-    """Run `cmd` to its end; its wall time and peak RSS (its own and its descendants')."""
+    """Run `cmd` to its end; its wall time and peak memory (its own and its workers')."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        total = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            total = max(total, tree_rss(proc.pid))
+            time.sleep(0.1)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         m = Measure(wall, usage.ru_maxrss * 1024, proc.returncode, out.read(), err.read())
+        m.extra["peak_total_rss"] = max(total, m.peak_rss)
     if m.returncode != 0:
         tail = "\n".join(m.stderr.strip().splitlines()[-15:])
         raise SystemExit(f"bench: command failed ({m.returncode}): {' '.join(cmd)}\n{tail}")
     return m
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants now (0 where /proc is missing)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 def crisis_sim(outdir: Path, *overrides: str, multirun: bool = False) -> list[str]:
@@ -96,33 +122,37 @@ def report_available() -> bool:
     return importlib.util.find_spec("sim.report.build") is not None
 
 
-def rounds_played(outdir: Path) -> int:
-    import pandas as pd
-
-    return int(pd.read_csv(outdir / "outcomes.csv", usecols=["rounds_played"]).sum().iloc[0])
+# --- children: in-process measurements -----------------------------------------------------
 
 
-# --- child: in-process replications on one pinned core -------------------------------------
-
-
-def child_throughput(seeds: int, rounds: int) -> None:
-    """Print JSON: seconds and rounds for `seeds` baseline replications, nothing written."""
+def pin_one_core() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    from sim.core.model import Perceptions
+
+
+def child_engines(mesa_seeds: int, batch_seeds: int) -> None:
+    """Print JSON: replications per CPU second of the Mesa face and of the batch driver."""
+    pin_one_core()
     from sim.core.params import CrisisConfig
-    from sim.runs.replications import replicate
+    from sim.runs import batch, replications
 
     cfg = CrisisConfig()
-    cfg.run.rounds = rounds
-    per = Perceptions.of(cfg)
-    replicate(cfg, 0, per)  # warm caches and imports
-    played = 0
-    t0 = time.perf_counter()
-    for i in range(seeds):
-        played += replicate(cfg, i, per).state.round
-    seconds = time.perf_counter() - t0
-    print(json.dumps({"seconds": seconds, "rounds_played": played}))
+    out = {}
+    list(replications.replications(cfg, 0, 5))  # warm caches and imports
+    t0 = time.process_time()
+    played = sum(m.state.round for m in replications.replications(cfg, 0, mesa_seeds))
+    out["mesa"] = mesa_seeds / (time.process_time() - t0)
+    out["mesa_us_per_round"] = 1e6 * (time.process_time() - t0) / played
+    c = batch.Compiled(cfg)
+    batch.simulate(c, 0, 100)
+    for traj in (False, True):
+        t0 = time.process_time()
+        block = batch.simulate(c, 0, batch_seeds, trajectories=traj)
+        seconds = time.process_time() - t0
+        out["batch_traj" if traj else "batch"] = batch_seeds / seconds
+        played = int(block.outcomes["rounds_played"].sum())
+        out["batch_us_per_round"] = 1e6 * seconds / played
+    print(json.dumps(out))
 
 
 def child_sensitivity(samples: int, seeds: int, workers: int) -> None:
@@ -147,6 +177,21 @@ def child_sensitivity(samples: int, seeds: int, workers: int) -> None:
     )
 
 
+def import_time() -> tuple[float, bool]:
+    """Seconds to import the batch path (python -X importtime), and whether mesa came with it."""
+    cmd = [sys.executable, "-X", "importtime", "-c", "import sim.runs.replications"]
+    err = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stderr
+    total, mesa = 0, False
+    for line in err.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = (x.strip() for x in line.split(":", 1)[1].split("|"))
+        if name == "sim.runs.replications":
+            total = int(cumulative)
+        mesa = mesa or name == "mesa"
+    return total / 1e6, mesa
+
+
 def child(args: list[str]) -> tuple[Measure, dict]:
     """Run a --child measurement; its result is the JSON on its last line of output."""
     m = measure([sys.executable, __file__, "--child", *args])
@@ -157,110 +202,117 @@ def child(args: list[str]) -> tuple[Measure, dict]:
 
 
 def bench(quick: bool, tmp: Path, log) -> dict:
-    small, large = (200, 2_000) if quick else (1_000, 10_000)
-    grid, sweep_seeds = (3, 100) if quick else (5, 500)
+    small = 200 if quick else 1_000
+    large = 20_000 if quick else 100_000
+    huge = 100_000 if quick else 1_000_000
     with_report = report_available()
+    what = "outputs + report" if with_report else "outputs (no report module)"
     rows: list[list[str]] = []
-    scaling: list[list[str]] = []
 
     def row(name, setting, m: Measure, rate: str, target: str = "", ok: bool | None = None):
         status = "" if ok is None else ("pass" if ok else "**miss**")
-        rows.append(
-            [name, setting, f"{m.wall:.1f}", rate, f"{m.peak_rss / MB:.0f}", target, status]
-        )
-        log(f"  {name} ({setting}): {m.wall:.1f} s, {m.peak_rss / MB:.0f} MB, {rate}")
+        peak = f"{m.peak_rss / MB:.0f} / {m.extra.get('peak_total_rss', m.peak_rss) / MB:.0f}"
+        rows.append([name, setting, f"{m.wall:.1f}", rate, peak, target, status])
+        log(f"  {name} ({setting}): {m.wall:.1f} s, {peak} MB, {rate}")
 
-    log("1. replications per second, one core, in-process")
-    m, r = child(["throughput", str(small), "24"])
-    rate = small / r["seconds"]
-    per_round = 1e6 * r["seconds"] / r["rounds_played"]
-    row("replications, 1 core", f"{small} seeds x 24 rounds", m, f"{rate:.0f} runs/s")
-    result = {"runs_per_second": rate, "us_per_round": per_round}
+    log("1. the Mesa face and the batch driver, one core, in-process")
+    m, r = child(["engines", str(small), str(large // 2)])
+    row("Mesa face, 1 core", f"{small:,} seeds, no files", m, f"{r['mesa']:,.0f} runs/s")
+    row(
+        "batch driver, 1 core",
+        f"{large // 2:,} seeds, outcomes only",
+        m,
+        f"{r['batch']:,.0f} runs/s",
+        ">= 20,000 runs/s",
+        r["batch"] >= 20_000,
+    )
+    row(
+        "batch driver, 1 core",
+        f"{large // 2:,} seeds, with trajectories",
+        m,
+        f"{r['batch_traj']:,.0f} runs/s",
+    )
+    result = {"engines": r}
 
-    log("2. a baseline run end to end (crisis-sim, outputs and report)")
-    out = tmp / "baseline"
-    m = measure(crisis_sim(out, f"run.seeds={small}", f"report.enabled={with_report}"))
-    what = "outputs + report" if with_report else "outputs (no report module)"
-    ok = m.wall < 10 if small == 1_000 and with_report else None
-    row("baseline run", f"{small} seeds, {what}", m, f"{small / m.wall:.0f} runs/s", "< 10 s", ok)
-
-    log("3. scaling with seeds and rounds (outputs, no report)")
+    log("2. start-up")
+    seconds, mesa = import_time()
     m = measure(crisis_sim(tmp / "startup", "run.seeds=1", "report.enabled=false"))
-    startup = m.wall
-    row("start-up", "1 seed, no report", m, "")
-    for rounds in (24, 96):
-        for seeds in (small, large):
-            out = tmp / f"scale_{seeds}_{rounds}"
-            m = measure(
-                crisis_sim(
-                    out, f"run.seeds={seeds}", f"run.rounds={rounds}", "report.enabled=false"
-                )
-            )
-            played = rounds_played(out)
-            scaling.append(
-                [
-                    f"{seeds:,}",
-                    str(rounds),
-                    f"{m.wall:.1f}",
-                    f"{played:,}",
-                    f"{1e6 * (m.wall - startup) / played:.0f}",
-                    f"{1e3 * (m.wall - startup) / seeds:.2f}",
-                    f"{m.peak_rss / MB:.0f}",
-                ]
-            )
-            log(f"  {seeds} seeds x {rounds} rounds: {m.wall:.1f} s, {played} rounds played")
-            shutil.rmtree(out, ignore_errors=True)
+    row("start-up", "crisis-sim, 1 seed, no report", m, "")
+    result.update(import_seconds=seconds, import_mesa=mesa, startup=m.wall)
 
-    log(f"4. peak memory at {large:,} seeds (outputs and report)")
-    out = tmp / "large"
-    m = measure(crisis_sim(out, f"run.seeds={large}", f"report.enabled={with_report}"))
-    ok = m.peak_rss < 1024 * MB if large == 10_000 else None
-    row("peak memory", f"{large:,} seeds, {what}", m, f"{large / m.wall:.0f} runs/s", "< 1 GB", ok)
-    shutil.rmtree(out, ignore_errors=True)
-
-    log(f"5. a {grid}x{grid} sweep at {sweep_seeds} seeds per point")
-    values = ",".join(f"{x:g}" for x in [round(0.2 + 0.8 * i / (grid - 1), 2) for i in range(grid)])
-    for launcher, report in (("basic", with_report), ("joblib", with_report), ("joblib", False)):
-        out = tmp / f"sweep_{launcher}_{report}"
+    log(f"3. {large:,} seeds without report: 1 worker, then every core")
+    walls = {}
+    for workers in (1, 0):
+        out = tmp / f"large_{workers}"
         m = measure(
-            crisis_sim(
-                out,
-                f"actors.us.hawkishness={values}",
-                f"actors.china.collapse_fear={values}",
-                f"run.seeds={sweep_seeds}",
-                f"report.enabled={report}",
-                f"hydra/launcher={launcher}",
-                multirun=True,
-            )
+            crisis_sim(out, f"run.seeds={large}", "report.enabled=false", f"run.workers={workers}")
         )
-        jobs = grid * grid
+        walls[workers] = m.wall
+        label = "1 worker" if workers == 1 else f"{workers_available()} workers"
         target, ok = "", None
-        if launcher == "joblib" and report == with_report:
-            target = "< 60 s"
-            ok = m.wall < 60 if (grid, sweep_seeds) == (5, 500) else None
+        if workers == 0:
+            target = "<= 10 s"
+            ok = m.wall <= 10 if large == 100_000 else None
         row(
-            f"sweep, {launcher} launcher",
-            f"{grid}x{grid} x {sweep_seeds} seeds, {what if report else 'outputs, no report'}",
+            f"run, {label}",
+            f"{large:,} seeds, outputs, no report",
             m,
-            f"{jobs * 60 / m.wall:.0f} jobs/min",
+            rate_of(large, m),
             target,
             ok,
         )
         shutil.rmtree(out, ignore_errors=True)
+    speedup = walls[1] / walls[0]
+    result["speedup"] = speedup
+    ok = speedup >= 1.7 if workers_available() >= 2 else None
+    rows.append(
+        [
+            "parallel speed-up",
+            f"{large:,} seeds",
+            "",
+            f"{speedup:.2f}x",
+            "",
+            ">= 1.7x",
+            "" if ok is None else ("pass" if ok else "**miss**"),
+        ]
+    )
 
-    log("6. sensitivity throughput (Sobol', every actor preference, both cores)")
-    samples, seeds = (4, 8) if quick else (8, 16)
-    m, r = child(["sensitivity", str(samples), str(seeds), "2"])
+    log(f"4. a {small:,}-seed run with report")
+    out = tmp / "baseline"
+    m = measure(crisis_sim(out, f"run.seeds={small}", f"report.enabled={with_report}"))
+    row("run with report", f"{small:,} seeds, {what}", m, rate_of(small, m))
+    shutil.rmtree(out, ignore_errors=True)
+
+    log(f"5. peak memory at {huge:,} seeds (outputs, no report)")
+    out = tmp / "huge"
+    m = measure(crisis_sim(out, f"run.seeds={huge}", "report.enabled=false"))
+    peak = m.extra["peak_total_rss"]
+    ok = peak <= 1024 * MB if huge == 1_000_000 else None
+    row("peak memory", f"{huge:,} seeds, outputs, no report", m, rate_of(huge, m), "<= 1 GB", ok)
+    shutil.rmtree(out, ignore_errors=True)
+
+    log("6. a Sobol' point estimate (every actor preference, every core)")
+    samples, seeds = (4, 50) if quick else (16, 200)
+    m, r = child(["sensitivity", str(samples), str(seeds), "0"])
     row(
-        "sensitivity, 2 workers",
-        f"Sobol' N={samples}: {r['points']} points x {seeds} seeds",
+        "Sobol' indices",
+        f"N={samples}: {r['points']} points x {seeds} seeds",
         m,
-        f"{r['replications'] / r['seconds']:.0f} runs/s",
+        f"{r['replications'] / r['seconds']:,.0f} runs/s",
     )
-    result.update(
-        rows=rows, scaling=scaling, report=with_report, load_after=load(), startup=startup
-    )
+    result.update(rows=rows, report=with_report, load_after=load())
     return result
+
+
+def rate_of(seeds: int, m: Measure) -> str:
+    return f"{seeds / m.wall:,.0f} runs/s"
+
+
+def workers_available() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def load() -> str:
@@ -298,36 +350,25 @@ def environment() -> str:
 
 def markdown(res: dict, quick: bool, env: str) -> str:
     head = ["measure", "setting", "wall (s)", "throughput", "peak RSS (MB)", "target", "status"]
+    e = res["engines"]
     lines = [
         f"Measured {env}{' (quick mode: smaller sizes, targets not judged)' if quick else ''}.",
         "",
         _table(head, res["rows"], "llrrrll"),
         "",
-        f"One core, in-process: {res['runs_per_second']:.0f} replications/s, "
-        f"{res['us_per_round']:.0f} µs per simulated round (all four actors' choices, "
-        "the council and the world update).",
+        f"One core, per CPU second: the Mesa face {e['mesa']:,.0f} replications/s "
+        f"({e['mesa_us_per_round']:.0f} µs per played round), the batch driver "
+        f"{e['batch']:,.0f} replications/s ({e['batch_us_per_round']:.1f} µs per played round "
+        f"with trajectories): {e['batch'] / e['mesa']:.0f}x. Both run the same kernels; the "
+        "Mesa face pays Python's price per call.",
         "",
-        "Cost against seeds and rounds, end to end (crisis-sim with outputs, no report). Runs "
-        "stop at an absorbing outcome, so the work is the rounds actually played; the per-round "
-        "and per-seed columns subtract the start-up time of a 1-seed run. A constant cost per "
-        "played round means the cost is linear.",
+        f"Start-up: `import sim.runs.replications` takes {res['import_seconds']:.2f} s "
+        f"(python -X importtime; mesa {'imported' if res['import_mesa'] else 'not imported'}), "
+        f"a 1-seed `crisis-sim` run {res['startup']:.1f} s wall with the kernels loaded from "
+        "the on-disk cache.",
         "",
-        _table(
-            [
-                "seeds",
-                "rounds",
-                "wall (s)",
-                "rounds played",
-                "µs per played round, net",
-                "ms per seed, net",
-                "peak RSS (MB)",
-            ],
-            res["scaling"],
-            "rrrrrrr",
-        ),
-        "",
-        f"Wall times include interpreter and Hydra start-up ({res['startup']:.1f} s). Peak RSS "
-        "is the largest resident set of the command and its child processes. Load average "
+        "Wall times include interpreter and Hydra start-up. Peak RSS: the largest single "
+        "process / the largest sum over the command and its worker processes. Load average "
         f"after the run: {res['load_after']}; a load above the core count means other work "
         "shared the machine and the times are upper bounds.",
     ]
@@ -359,25 +400,53 @@ def update_readme(path: Path, table: str) -> None:
 
 
 def profile(seeds: int, tmp: Path, top: int = 25) -> str:
-    """cProfile of one baseline run with its outputs, the hottest functions first."""
+    """Where a baseline run's time goes: phases timed, then cProfile of the Python around them."""
     import cProfile
     import io
     import pstats
 
     from sim.core.params import CrisisConfig
-    from sim.runs import replications
+    from sim.io import files
+    from sim.runs import batch, replications
 
     cfg = CrisisConfig()
-    cfg.run.seeds = seeds
-    cfg.run.progress = False
+    cfg.run.seeds, cfg.run.progress, cfg.run.workers = seeds, False, 1
+    c = batch.Compiled(cfg)
+    batch.simulate(c, 0, 10)  # kernels loaded
+    phases = {}
+    t0 = time.perf_counter()
+    block = batch.simulate(c, 0, seeds)
+    phases["kernels (run_chunk: every round of every replication)"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    lines = batch.outcome_lines(block)
+    phases["outcomes.csv lines from arrays"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    table = batch.trajectory_table(block)
+    phases["trajectories table from arrays"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    w = files.TrajectoryWriter(tmp / "t.parquet")
+    w.write_table(table)
+    w.commit()
+    phases["parquet write (zstd)"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    tally = replications.Tally(cfg.run.rounds)
+    tally.add_block(block)
+    phases["tally"] = time.perf_counter() - t0
+    total = sum(phases.values())
+    text = io.StringIO()
+    text.write(f"Batch path, {seeds:,} baseline seeds on one worker, phase by phase:\n\n")
+    for name, s in phases.items():
+        text.write(f"  {s:8.3f} s  {100 * s / total:5.1f}%  {name}\n")
+    text.write(
+        f"  {total:8.3f} s  total ({len(lines):,} CSV characters, {table.num_rows:,} rows)\n\n"
+    )
+    text.write("cProfile of replications.run (the same seeds, one worker, kernels opaque):\n\n")
     prof = cProfile.Profile()
     prof.enable()
     replications.run(cfg, tmp / "profile")
     prof.disable()
-    text = io.StringIO()
     stats = pstats.Stats(prof, stream=text).strip_dirs()
     stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats(top)
     return text.getvalue()
 
 
@@ -398,8 +467,8 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.child:
         kind, *rest = args.child
-        if kind == "throughput":
-            child_throughput(int(rest[0]), int(rest[1]))
+        if kind == "engines":
+            child_engines(int(rest[0]), int(rest[1]))
         elif kind == "sensitivity":
             child_sensitivity(int(rest[0]), int(rest[1]), int(rest[2]))
         return
@@ -420,7 +489,7 @@ def main(argv: list[str] | None = None) -> None:
                 update_readme(args.readme, table)
                 log(f"updated: {args.readme}")
         if args.profile or args.profile_only:
-            text = profile(200 if args.quick else 1_000, tmp)
+            text = profile(10_000 if args.quick else 100_000, tmp)
             path = args.out.with_name("profile.txt")
             write_atomic(path, text)
             print(text)

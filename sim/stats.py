@@ -11,11 +11,14 @@ statistic of the state is over the runs still in crisis that round (the
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim.core.outcomes import OUTCOMES, STANDOFF
+
+if TYPE_CHECKING:  # pandas is imported where it is used: a run does not need it
+    import pandas as pd
 
 
 def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -53,6 +56,8 @@ def paired_bootstrap(data: np.ndarray, seed: int, statistic, resamples: int, sal
 
 def spearman(a: np.ndarray, b: np.ndarray) -> float | None:
     """Spearman's rank correlation (None when either side is constant)."""
+    import pandas as pd
+
     ra, rb = pd.Series(a).rank().to_numpy(), pd.Series(b).rank().to_numpy()
     if np.std(ra) == 0 or np.std(rb) == 0:
         return None
@@ -106,6 +111,8 @@ def cumulative_incidence(outcomes: pd.DataFrame, rounds: int, names: list[str]) 
     that ended in k at or before t; `standoff` is the share still in crisis, and
     each row sums to 1.
     """
+    import pandas as pd
+
     n = len(outcomes)
     index = pd.RangeIndex(1, rounds + 1, name="round")
     ended = outcomes.dropna(subset=["outcome_round"])
@@ -126,6 +133,8 @@ def bands(traj: pd.DataFrame, columns: list[str], rounds: int) -> dict[str, pd.D
     Returns {column: frame indexed by round with columns q05..q95 and n}. Rounds
     with fewer than MIN_AT_RISK runs are NaN so they are not drawn.
     """
+    import pandas as pd
+
     index = pd.RangeIndex(1, rounds + 1, name="round")
     grouped = traj.groupby("round")[columns]
     q = grouped.quantile(list(QUANTILES))
@@ -142,6 +151,8 @@ def bands(traj: pd.DataFrame, columns: list[str], rounds: int) -> dict[str, pd.D
 
 def share(traj: pd.DataFrame, mask: pd.Series, rounds: int) -> pd.Series:
     """Per-round share of the runs in crisis for which `mask` holds (NaN if too few)."""
+    import pandas as pd
+
     index = pd.RangeIndex(1, rounds + 1, name="round")
     g = mask.groupby(traj["round"])
     n = g.size().reindex(index, fill_value=0)
@@ -194,6 +205,8 @@ def paired_differences(
     interval is the paired one (narrower, as the shared noise cancels). With
     `paired=False` (different base seeds) the independent interval is used.
     """
+    import pandas as pd
+
     rows = []
     if paired:
         m = scenario[["seed", "outcome"]].merge(

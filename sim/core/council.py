@@ -3,7 +3,8 @@
 Each permanent member answers `yes`, `soften` or `veto`. A veto kills the
 draft. A request to soften waters the draft down by a fixed share and puts it
 to the vote again, until everyone says yes (adopted) or the softenings run
-out or the draft becomes too weak to matter (it fails).
+out or the draft becomes too weak to matter (it fails). What follows each
+vote is `kernels.council_verdict`; this loop only asks the voters.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from sim.core import kernels as K
 from sim.core.params import CouncilParams
 
-VOTES = ("yes", "soften", "veto")
+VOTES = K.VOTES
+_CODE = {v: i for i, v in enumerate(VOTES)}
 
 # China answers (strength, softened strength); Russia also hears China's answer.
 ChinaVote = Callable[[float, float], str]
@@ -36,15 +39,20 @@ def deliberate(
 ) -> Resolution:
     """Put a draft to the vote; return what, if anything, is adopted."""
     drafted = strength
-    for softenings in range(council.max_soften_rounds + 1):
-        softened = strength * (1.0 - council.soften_factor)
+    softenings = 0
+    while True:
+        softened = K.soften(strength, council.soften_factor)
         c = china(strength, softened)
         r = russia(strength, softened, c)
-        if c == "veto" or r == "veto":
-            return Resolution(drafted, 0.0, c, r, softenings)
-        if c == "yes" and r == "yes":
-            return Resolution(drafted, strength, c, r, softenings)
-        if softenings == council.max_soften_rounds or softened < council.min_strength:
-            break
+        verdict = K.council_verdict(
+            _CODE[c],
+            _CODE[r],
+            softenings,
+            softened,
+            council.max_soften_rounds,
+            council.min_strength,
+        )
+        if verdict != K.SOFTEN:
+            return Resolution(drafted, strength if verdict == K.ADOPT else 0.0, c, r, softenings)
         strength = softened
-    return Resolution(drafted, 0.0, c, r, softenings)
+        softenings += 1

@@ -104,3 +104,8 @@ NUCLEAR_USE = Move("nuclear_use", "any", 9, "2042", -10.0, NUCLEAR, "nuclear det
 
 def all_moves() -> list[Move]:
     return [m for menu in MENUS.values() for m in menu.values()]
+
+
+# What happened just before round 1 (August 2017): "fire and fury" from the US,
+# the Guam threat from the DPRK, China and Russia on the sidelines.
+OPENING_MOVES = (US["threaten"], CHINA["hold"], RUSSIA["hold"], DPRK["threaten"])

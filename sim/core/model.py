@@ -1,56 +1,30 @@
-"""The crisis model: four actors stepped through the six phases of a round."""
+"""The crisis model: four actors stepped through the six phases of a round.
+
+CrisisModel is the steppable face of the model (Mesa, one replication,
+inspectable between rounds). Every rule it applies is a kernel of
+sim.core.kernels, the code the batch driver (sim.runs.batch) runs for many
+replications at once; the two give the same numbers bit for bit.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mesa
 import numpy as np
 
-from sim.core import outcomes
-from sim.core.agents import DPRK, US, China, Context, Russia
+from sim.core import kernels as K
+from sim.core.agents import DPRK, US, Board, China, Context, Russia
 from sim.core.council import NO_DRAFT, deliberate
-from sim.core.ladder import CHINA, NUCLEAR, RUSSIA, TESTS
-from sim.core.ladder import DPRK as DPRK_MOVES
-from sim.core.ladder import US as US_MOVES
+from sim.core.ladder import OPENING_MOVES, TESTS  # noqa: F401 (OPENING_MOVES: re-exported)
+from sim.core.outcomes import OUTCOMES, STANDOFF
 from sim.core.params import CrisisConfig
+from sim.core.physics import Physics, physics
 from sim.core.streams import streams
-from sim.core.world import Decisions, Physics, State, initial_state, physics, transition
+from sim.core.world import ROUND_COLUMNS, Decisions, State, move_ids, state_tuple  # noqa: F401
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
-
-# What happened just before round 1 (August 2017): "fire and fury" from the US,
-# the Guam threat from the DPRK, China and Russia on the sidelines.
-OPENING_MOVES = (US_MOVES["threaten"], CHINA["hold"], RUSSIA["hold"], DPRK_MOVES["threaten"])
-
-# One row of trajectories.parquet per round, after `seed`.
-ROUND_COLUMNS = (
-    "round",
-    "tension",
-    "sanctions_level",
-    "pressure",
-    "china_enforcement",
-    "russia_enforcement",
-    "dprk_capability",
-    "dprk_stability",
-    "us_trust_in_china",
-    "exercises",
-    "china_cost",
-    "war_hazard",
-    "nuclear_hazard",
-    "collapse_hazard",
-    "us_move",
-    "china_move",
-    "russia_move",
-    "dprk_move",
-    "resolution_drafted",
-    "resolution_adopted",
-    "china_vote",
-    "russia_vote",
-    "escalation_score",
-    "outcome",
-)
 
 
 @dataclass(frozen=True)
@@ -60,6 +34,11 @@ class Perceptions:
     world: Physics
     china: Physics
     russia: Physics
+    array: np.ndarray = field(init=False, repr=False, compare=False)  # rows K.PHYS_*
+
+    def __post_init__(self):
+        rows = [K.physics_array(p) for p in (self.world, self.china, self.russia)]
+        object.__setattr__(self, "array", np.stack(rows))
 
     @classmethod
     def of(cls, cfg: CrisisConfig) -> Perceptions:
@@ -83,30 +62,47 @@ class CrisisModel(mesa.Model):
         self.cfg = cfg
         per = perceptions or Perceptions.of(cfg)
         self.physics = per.world
+        self.board = board = Board(cfg, per.array)
+        self.phys, self.q, self.memory = board.phys, board.q, board.memory
         a, w = cfg.actors, cfg.world
-        self.us = US(self, a.us, w, per.world, dice["us"], dice["noise"])
-        self.china = China(self, a.china, w, per.china, dice["china"])
-        self.russia = Russia(self, a.russia, w, per.russia, dice["russia"])
-        self.dprk = DPRK(self, a.dprk, w, per.world, dice["dprk"])
+        self.us = US(self, a.us, w, per.world, dice["us"], board, dice["noise"])
+        self.china = China(self, a.china, w, per.china, dice["china"], board)
+        self.russia = Russia(self, a.russia, w, per.russia, dice["russia"], board)
+        self.dprk = DPRK(self, a.dprk, w, per.world, dice["dprk"], board)
         self.dice = dice["world"]
         self.council_dice = dice["council"]
-        self.state: State = initial_state(cfg, per.world)
+        s = np.empty(K.NS)
+        K.initial_state(self.q, self.phys[K.PHYS_WORLD], s)
+        self.state: State = state_tuple(s)
         self.last = Decisions(
             0.0, self.state.china_enforcement, self.state.russia_enforcement, *OPENING_MOVES
         )
-        self.outcome: str = outcomes.STANDOFF
+        board.show(self.state, self.last, s, K.OPENING.copy())
+        self.outcome: str = STANDOFF
         self.outcome_round: int | None = None
         self.rows: list[tuple] = []
         self.resolutions_adopted = 0
         self.dprk_tests = 0
         self.peak_tension = self.state.tension
 
+    def arrays_of(self, state: State, last: Decisions) -> tuple[np.ndarray, np.ndarray]:
+        """The kernel arrays of a state and last round's moves (see `Board.arrays_of`)."""
+        return self.board.arrays_of(state, last)
+
+    def context(self, adopted: float, china_enforcement: float, russia_enforcement: float):
+        """What the actors know in phase 4 of the coming round."""
+        return Context(self.state, adopted, china_enforcement, russia_enforcement, self.last)
+
     def step(self) -> None:
         s, last = self.state, self.last
+        sa, ids = self.arrays_of(s, last)
         # 1. Observe
         if s.round > 0:
             self.agents.do("observe", s, last)
+        sa = sa.copy()
+        sa[K.S_TRUST] = self.memory[K.A_US_TRUST]
         s = s._replace(us_trust_in_china=self.us.trust)
+        self.board.show(s, last, sa, ids)
         # 2. Sanctions
         strength = self.us.draft(s, last, self.cfg.world.resolution_base)
         if strength > 0.0:
@@ -126,17 +122,22 @@ class CrisisModel(mesa.Model):
         moves = self.agents.map("choose_move", ctx)
         # 5. World update
         d = Decisions(res.adopted, ce, re, *moves)
-        x = transition(s, d, self.physics)
-        outcome = outcomes.draw(x, self.dice())
+        nxt = np.empty(K.NS)
+        ix = K.MOVE_INDEX
+        new_ids = np.array([ix[m] for m in moves], dtype=np.int64)
+        K.transition(sa, res.adopted, ce, re, *new_ids.tolist(), self.phys[K.PHYS_WORLD], nxt)
+        code = K.draw(nxt, self.dice())
+        outcome = None if code == K.NONE else OUTCOMES[code]
         # 6. Record
+        x = state_tuple(nxt)
         self.state, self.last = x, d
-        self._record(x, d, res, outcome)
+        self.board.show(x, d, nxt, new_ids)
+        self._record(x, d, res, outcome, K.recorded_escalation(nxt, code))
         if outcome is not None:
             self.outcome, self.outcome_round = outcome, x.round
             self.running = False
 
-    def _record(self, x: State, d: Decisions, res, outcome: str | None) -> None:
-        escalation = x.escalation_score + (NUCLEAR if outcome == outcomes.NUCLEAR_WAR else 0)
+    def _record(self, x: State, d: Decisions, res, outcome: str | None, escalation: float) -> None:
         if res.adopted > 0.0:
             self.resolutions_adopted += 1
         if d.dprk.name in TESTS:
@@ -166,7 +167,7 @@ class CrisisModel(mesa.Model):
                 res.adopted if res.adopted > 0.0 else None,
                 res.china_vote or None,
                 res.russia_vote or None,
-                float(escalation),
+                escalation,
                 outcome or "",
             )
         )

@@ -1,11 +1,12 @@
-"""The five outcomes, and how a round's hazards become one."""
+"""The five outcomes, and how a round's hazards become one (the rule is `kernels.draw`)."""
 
 from __future__ import annotations
 
+from sim.core import kernels as K
 from sim.core.world import State
 
-TALKS, WAR, NUCLEAR_WAR, COLLAPSE, STANDOFF = "talks", "war", "nuclear_war", "collapse", "standoff"
-OUTCOMES = (TALKS, WAR, NUCLEAR_WAR, COLLAPSE, STANDOFF)
+TALKS, WAR, NUCLEAR_WAR, COLLAPSE, STANDOFF = K.OUTCOMES
+OUTCOMES = K.OUTCOMES
 
 
 def draw(x: State, u: float) -> str | None:
@@ -15,17 +16,5 @@ def draw(x: State, u: float) -> str | None:
     compete for the same draw in proportion to their hazards (scaled down
     together if they sum past 1).
     """
-    if x.us_accepts and x.dprk_accepts:
-        return TALKS
-    total = x.nuclear_hazard + x.war_hazard + x.collapse_hazard
-    scale = 1.0 if total <= 1.0 else 1.0 / total
-    edge = x.nuclear_hazard * scale
-    if u < edge:
-        return NUCLEAR_WAR
-    edge += x.war_hazard * scale
-    if u < edge:
-        return WAR
-    edge += x.collapse_hazard * scale
-    if u < edge:
-        return COLLAPSE
-    return None
+    code = K.draw(K.state_array(x), u)
+    return None if code == K.NONE else OUTCOMES[code]

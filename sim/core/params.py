@@ -252,6 +252,13 @@ class RunParams:
     start: str = p("2017-08", source="Calendar month of round 1 (YYYY-MM).")
     progress: bool = p(True, source="Show a progress bar on long runs.")
     batch: int = p(1000, 1, 1_000_000, "Replications per write to trajectories.parquet.")
+    workers: int = p(
+        0,
+        0,
+        4096,
+        "Worker processes for the replications, 0 for every core this process may use; "
+        "the results do not depend on it.",
+    )
 
 
 @dataclass

@@ -4,13 +4,18 @@
 calls it with the true physics to move the world; each actor calls it with
 its own perceived physics to score the moves on its menu (its lookahead).
 Randomness stays outside: the transition returns hazards, the model draws.
+
+The rules are the kernels' (sim.core.kernels); these functions take and
+return the named tuples the steppable model and its readers use.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from sim.core.enforcement import pressure
+import numpy as np
+
+from sim.core import kernels as K
 from sim.core.ladder import Move
 from sim.core.params import CrisisConfig
 from sim.core.physics import Physics, physics  # noqa: F401 (physics: re-exported)
@@ -38,6 +43,9 @@ class State(NamedTuple):
     escalation_score: float
 
 
+assert len(State._fields) == K.NS
+
+
 class Decisions(NamedTuple):
     """What the actors decided in one round's phases 2-4."""
 
@@ -50,125 +58,79 @@ class Decisions(NamedTuple):
     dprk: Move
 
 
+# One row of trajectories.parquet per round, after `seed`.
+ROUND_COLUMNS = (
+    "round",
+    "tension",
+    "sanctions_level",
+    "pressure",
+    "china_enforcement",
+    "russia_enforcement",
+    "dprk_capability",
+    "dprk_stability",
+    "us_trust_in_china",
+    "exercises",
+    "china_cost",
+    "war_hazard",
+    "nuclear_hazard",
+    "collapse_hazard",
+    "us_move",
+    "china_move",
+    "russia_move",
+    "dprk_move",
+    "resolution_drafted",
+    "resolution_adopted",
+    "china_vote",
+    "russia_vote",
+    "escalation_score",
+    "outcome",
+)
+
+_INTS = (K.S_ROUND,)
+_BOOLS = (K.S_EXERCISES, K.S_US_ACCEPTS, K.S_DPRK_ACCEPTS)
+
+
+def state_tuple(x: np.ndarray) -> State:
+    """A kernel state array as a State."""
+    v = x.tolist()
+    for i in _INTS:
+        v[i] = int(v[i])
+    for i in _BOOLS:
+        v[i] = v[i] != 0.0
+    return State._make(v)
+
+
+def move_ids(d: Decisions) -> np.ndarray:
+    """The four moves of a Decisions as kernel move ids (US, China, Russia, DPRK)."""
+    ix = K.MOVE_INDEX
+    return np.array([ix[d.us], ix[d.china], ix[d.russia], ix[d.dprk]], dtype=np.int64)
+
+
 def initial_state(cfg: CrisisConfig, ph: Physics) -> State:
-    w = cfg.world
-    exercises = cfg.actors.us.exercises
-    declared = max(w.china_enforcement0, cfg.actors.china.enforcement_floor)
-    ce, re = declared * (1.0 - ph.skirting), w.russia_enforcement0
-    return State(
-        round=0,
-        tension=w.tension0,
-        sanctions_level=w.sanctions0,
-        china_enforcement=ce,
-        russia_enforcement=re,
-        pressure=pressure(w.sanctions0, ce, re, ph),
-        dprk_capability=w.capability0,
-        dprk_stability=w.stability0,
-        us_trust_in_china=cfg.actors.us.trust_in_china,
-        exercises=exercises,
-        china_cost=0.0,
-        war_hazard=0.0,
-        nuclear_hazard=0.0,
-        collapse_hazard=0.0,
-        us_accepts=False,
-        dprk_accepts=False,
-        escalation_score=0.0,
-    )
+    out = np.empty(K.NS)
+    K.initial_state(K.params_array(cfg), K.physics_array(ph), out)
+    return state_tuple(out)
 
 
 def collapse_hazard(stability: float, ph: Physics) -> float:
     """0 above floor + band, rising to 1 at the floor: the regime falls through it."""
-    x = (ph.collapse_floor + ph.collapse_band - stability) / ph.collapse_band
-    return 0.0 if x <= 0.0 else (1.0 if x >= 1.0 else x * x)
-
-
-# Positional tuple construction: the named constructor's extra frame costs a
-# tenth of a transition, and the lookahead makes about thirty a round.
-_make_state = tuple.__new__
+    return K.collapse_hazard(stability, K.physics_array(ph))
 
 
 def transition(s: State, d: Decisions, ph: Physics) -> State:
-    """The world one round on, given this round's decisions. Pure.
-
-    Written flat, with positional construction, because every actor's
-    lookahead calls it about thirty times a round.
-    """
-    us, china, dprk = d.us.name, d.china.name, d.dprk.name
-
-    level = s.sanctions_level + d.adopted * (1.0 - s.sanctions_level)
-    exercises = s.exercises
-    if us == "suspend_exercises":
-        exercises = False
-    elif us == "exercises":
-        exercises = True
-
-    china_actual = d.china_enforcement * (1.0 - ph.skirting)
-    press = pressure(level, china_actual, d.russia_enforcement, ph)
-
-    signal = (
-        ph.weight_us * d.us.escalation
-        + d.china.escalation
-        + ph.weight_russia * d.russia.escalation
-        + ph.weight_dprk * d.dprk.escalation
+    """The world one round on, given this round's decisions. Pure."""
+    out = np.empty(K.NS)
+    ix = K.MOVE_INDEX
+    K.transition(
+        K.state_array(s),
+        d.adopted,
+        d.china_enforcement,
+        d.russia_enforcement,
+        ix[d.us],
+        ix[d.china],
+        ix[d.russia],
+        ix[d.dprk],
+        K.physics_array(ph),
+        out,
     )
-    tension = s.tension * (1.0 - ph.tension_decay) + ph.tension_gain * signal
-    if exercises:
-        tension += ph.exercise_tension
-    tension = 0.0 if tension < 0.0 else (1.0 if tension > 1.0 else tension)
-
-    cap = s.dprk_capability
-    test_gain = ph.test_gain.get(dprk)
-    rate = ph.capability_growth if test_gain is None else ph.capability_growth + test_gain
-    if rate > 1.0:  # a logistic step faster than 1 would overshoot full capability
-        rate = 1.0
-    cap += rate * cap * (1.0 - cap)
-
-    stab = (
-        s.dprk_stability
-        + ph.stability_recovery * (ph.stability_equilibrium - s.dprk_stability)
-        - ph.pressure_impact * press
-    )
-    stab = 0.0 if stab < 0.0 else (1.0 if stab > 1.0 else stab)
-
-    war = ph.accident_war * tension * tension
-    if test_gain is not None:
-        war += ph.move_accident
-    if us == "show_of_force":
-        war += ph.move_accident
-    elif us == "strike":
-        war += ph.strike_war
-    if dprk == "attack":
-        war += ph.attack_war
-    if war > 1.0:
-        war = 1.0
-    nuclear_share = ph.nuclear_base + ph.nuclear_capability * cap
-    if nuclear_share > 1.0:
-        nuclear_share = 1.0
-
-    # Freeze-for-freeze: China's proposal stands when exercises are off.
-    freeze = china == "propose_freeze" and not exercises
-    us_accepts = us == "offer_talks" or (freeze and (us == "hold" or us == "suspend_exercises"))
-    dprk_accepts = dprk == "offer_talks" or (freeze and dprk == "hold")
-
-    return _make_state(
-        State,
-        (
-            s.round + 1,
-            tension,
-            level,
-            china_actual,
-            d.russia_enforcement,
-            press,
-            cap,
-            stab,
-            s.us_trust_in_china,
-            exercises,
-            s.china_cost + ph.china_share * china_actual * level,
-            war * (1.0 - nuclear_share),
-            war * nuclear_share,
-            collapse_hazard(stab, ph),
-            us_accepts,
-            dprk_accepts,
-            float(d.us.escalation + d.china.escalation + d.russia.escalation + d.dprk.escalation),
-        ),
-    )
+    return state_tuple(out)

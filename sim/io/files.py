@@ -117,6 +117,10 @@ class OutcomeWriter:
     def write(self, row: Sequence) -> None:
         self._csv.writerow("" if v is None else v for v in row)
 
+    def write_lines(self, text: str) -> None:
+        """Lines already in this file's CSV form (the batch driver formats its own)."""
+        self._fh.write(text)
+
     def commit(self) -> None:
         self._fh.close()
         os.replace(partial(self.path), self.path)
@@ -143,6 +147,13 @@ class TrajectoryWriter:
             for col, field in zip(columns, TRAJECTORY_SCHEMA, strict=True)
         ]
         self._writer.write_table(pa.Table.from_arrays(arrays, schema=TRAJECTORY_SCHEMA))
+
+    def write_table(self, table: pa.Table) -> None:
+        """A table of TRAJECTORY_SCHEMA, as one write (one row group per write, as `write`)."""
+        if table.schema != TRAJECTORY_SCHEMA:
+            raise ValueError("trajectory table does not match TRAJECTORY_SCHEMA")
+        if table.num_rows:
+            self._writer.write_table(table)
 
     def commit(self) -> None:
         self._writer.close()

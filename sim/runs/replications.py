@@ -3,6 +3,11 @@
 Replication i draws from numpy's SeedSequence([run.seed, i]); two scenarios
 run with the same run.seed therefore share their random numbers (common
 random numbers), and a difference between them is the scenario's.
+
+`run` uses the batch driver (sim.runs.batch) on run.workers processes;
+`replicate` and `replications` give the steppable Mesa models of the same
+replications, with the same numbers (both apply the kernels of
+sim.core.kernels). Mesa is imported only for the latter.
 """
 
 from __future__ import annotations
@@ -10,15 +15,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim import __version__
-from sim.core.model import CrisisModel, Perceptions
-from sim.core.outcomes import OUTCOMES, STANDOFF
+from sim.core.kernels import OUTCOMES
 from sim.core.params import CrisisConfig, validate
 from sim.io import files
+from sim.runs import batch as engine
 from sim.stats import wilson
+
+if TYPE_CHECKING:
+    from sim.core.model import CrisisModel, Perceptions
+
+STANDOFF = OUTCOMES[-1]
 
 
 def seed_sequence(cfg: CrisisConfig, index: int) -> np.random.SeedSequence:
@@ -27,6 +38,8 @@ def seed_sequence(cfg: CrisisConfig, index: int) -> np.random.SeedSequence:
 
 def replicate(cfg: CrisisConfig, index: int, perceptions: Perceptions | None = None) -> CrisisModel:
     """Run replication `index` of `cfg` to its end and return the finished model."""
+    from sim.core.model import CrisisModel
+
     model = CrisisModel(cfg, seed_sequence(cfg, index), perceptions)
     model.run(cfg.run.rounds)
     return model
@@ -36,6 +49,8 @@ def replications(
     cfg: CrisisConfig, start: int = 0, stop: int | None = None
 ) -> Iterator[CrisisModel]:
     """Finished models for replications start..stop-1 (default: all of run.seeds)."""
+    from sim.core.model import Perceptions
+
     per = Perceptions.of(cfg)
     for i in range(start, cfg.run.seeds if stop is None else stop):
         yield replicate(cfg, i, per)
@@ -84,6 +99,26 @@ class Tally:
         self.resolutions += m.resolutions_adopted
         self.tests += m.dprk_tests
 
+    def add_block(self, block: engine.Block) -> None:
+        """Every replication of a block, as `add` would count them one by one."""
+        o = block.outcomes
+        codes = o["outcome"]
+        self.n += len(block)
+        for k, name in enumerate(OUTCOMES):
+            self.counts[name] += int(np.count_nonzero(codes == k))
+        ended = o["outcome_round"] >= 0
+        for k, name in enumerate(OUTCOMES):
+            if name != STANDOFF:
+                rounds = o["outcome_round"][ended & (codes == k)]
+                self.by_round[name] += np.bincount(rounds, minlength=len(self.by_round[name]))
+        # Added one by one, in seed order: a float sum's result depends on its order.
+        total = self.peak_tension
+        for v in o["peak_tension"].tolist():
+            total += v
+        self.peak_tension = total
+        self.resolutions += int(o["resolutions_adopted"].sum())
+        self.tests += int(o["dprk_tests"].sum())
+
     def median_round(self, outcome: str) -> float | None:
         hist = self.by_round.get(outcome)
         if hist is None or hist.sum() == 0:
@@ -130,31 +165,29 @@ def _progress(total: int, enabled: bool):
 
 
 def run(cfg: CrisisConfig, outdir: Path | str) -> dict:
-    """Run every replication of `cfg`, write the output files, return the summary."""
+    """Run every replication of `cfg`, write the output files, return the summary.
+
+    The replications run in blocks of run.batch seeds on run.workers
+    processes; each block is written as it arrives, in seed order, so memory
+    stays flat in seeds and the files do not depend on the number of workers.
+    """
     validate(cfg)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     for name in (files.SUMMARY, files.OUTCOMES_CSV, files.TRAJECTORIES):
         (outdir / name).unlink(missing_ok=True)  # a rerun never leaves old results beside new
 
-    per = Perceptions.of(cfg)
     tally = Tally(cfg.run.rounds)
     outcomes_w = files.OutcomeWriter(outdir / files.OUTCOMES_CSV)
     traj_w = files.TrajectoryWriter(outdir / files.TRAJECTORIES)
     bar = _progress(cfg.run.seeds, cfg.run.progress)
-    batch: list[tuple] = []
     try:
-        for i in range(cfg.run.seeds):
-            m = replicate(cfg, i, per)
-            tally.add(m)
-            outcomes_w.write(outcome_row(i, m))
-            batch.extend((i, *row) for row in m.rows)
-            if (i + 1) % cfg.run.batch == 0:
-                traj_w.write(batch)
-                batch = []
+        for out in engine.outputs(cfg):
+            tally.add_block(out.block)
+            outcomes_w.write_lines(out.lines)
+            traj_w.write_table(out.table)
             if bar is not None:
-                bar.update()
-        traj_w.write(batch)
+                bar.update(len(out.block))
     except BaseException:
         outcomes_w.abort()
         traj_w.abort()

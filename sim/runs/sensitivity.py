@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import time
 import warnings
 from dataclasses import asdict, fields, is_dataclass
@@ -37,12 +36,11 @@ import numpy as np
 import pandas as pd
 
 from sim import __version__, stats
-from sim.core.model import Perceptions
 from sim.core.outcomes import OUTCOMES
 from sim.core.params import ConfigError, CrisisConfig, label, validate
 from sim.io import files
 from sim.io import sensitivity as sfiles
-from sim.runs.replications import replicate
+from sim.runs import batch
 
 METHODS = ("sobol", "morris")
 
@@ -177,11 +175,10 @@ def count(cfg: CrisisConfig) -> np.ndarray:
     disjoint halves that let the run check its own seed noise.
     """
     validate(cfg)
-    per = Perceptions.of(cfg)
-    index = {o: j for j, o in enumerate(OUTCOMES)}
+    codes = batch.simulate(cfg, 0, cfg.sensitivity.seeds, trajectories=False).outcomes["outcome"]
     out = np.zeros((2, len(OUTCOMES)), dtype=np.int32)
-    for i in range(cfg.sensitivity.seeds):
-        out[i % 2, index[replicate(cfg, i, per).outcome]] += 1
+    for h in (0, 1):
+        out[h] = np.bincount(codes[h::2], minlength=len(OUTCOMES))
     return out
 
 
@@ -190,10 +187,7 @@ def _chunk(base: CrisisConfig, names: list[str], rows: np.ndarray) -> np.ndarray
 
 
 def workers_available() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+    return batch.workers_available()
 
 
 def evaluate(
@@ -212,7 +206,7 @@ def evaluate(
 
     base = copy.deepcopy(conf)
     base.run.seeds = conf.sensitivity.seeds
-    workers = max(1, min(workers or workers_available(), len(X)))
+    workers = max(1, min(workers or conf.run.workers or workers_available(), len(X)))
     counts = np.zeros((len(X), 2, len(OUTCOMES)), dtype=np.int32)
     bar = tqdm(
         total=len(X), unit="point", desc=f"{conf.sensitivity.method} points", disable=not progress
@@ -390,7 +384,7 @@ def run(conf: CrisisConfig, outdir: Path | str, *, workers: int | None = None) -
         "bootstrap_resamples": RESAMPLES,
         "seconds": round(seconds, 2),
         "seconds_simulating": round(simulated, 2),
-        "workers": max(1, min(workers or workers_available(), len(X))),
+        "workers": max(1, min(workers or conf.run.workers or workers_available(), len(X))),
         "problem": {**prob, "labels": [label(k) for k in prob["names"]]},
         "excluded": {
             k: EXCLUDED[k.rsplit(".", 1)[1]]

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 import pytest
 
-from sim.core.agents import DPRK, US, China, Context, Russia, logit_choice
+from sim.core.agents import DPRK, US, Board, China, Context, Russia, logit_choice
 from sim.core.council import VOTES
 from sim.core.ladder import MENUS
 from sim.core.model import OPENING_MOVES, Perceptions
@@ -34,12 +34,13 @@ def build(cfg: CrisisConfig | None = None, seed: int = 0):
     per = Perceptions.of(cfg)
     _, dice = streams(np.random.SeedSequence(seed))
     model = mesa.Model(rng=0)
+    board = Board(cfg, per.array)
     a, w = cfg.actors, cfg.world
     actors = {
-        "us": US(model, a.us, w, per.world, dice["us"], dice["noise"]),
-        "china": China(model, a.china, w, per.china, dice["china"]),
-        "russia": Russia(model, a.russia, w, per.russia, dice["russia"]),
-        "dprk": DPRK(model, a.dprk, w, per.world, dice["dprk"]),
+        "us": US(model, a.us, w, per.world, dice["us"], board, dice["noise"]),
+        "china": China(model, a.china, w, per.china, dice["china"], board),
+        "russia": Russia(model, a.russia, w, per.russia, dice["russia"], board),
+        "dprk": DPRK(model, a.dprk, w, per.world, dice["dprk"], board),
     }
     state = initial_state(cfg, per.world)
     last = Decisions(0.0, state.china_enforcement, state.russia_enforcement, *OPENING_MOVES)

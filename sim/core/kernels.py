@@ -1,0 +1,1192 @@
+"""Every rule of the model, written once, as numba kernels over plain floats, ints and arrays.
+
+The steppable Mesa model (sim.core.model, sim.core.agents) calls these
+kernels one rule at a time; the batch driver (sim.runs.batch) runs whole
+replications of `step` inside compiled code. Python's `sum`, `min`, `max`
+and `NormalDist.inv_cdf` are reproduced exactly (`pysum`, `pymin`, `pymax`,
+`inv_cdf`), so results do not depend on which side calls. Each kernel can be
+called from Python on its own.
+
+Data layout
+-----------
+* A state is a float64 array of NS entries indexed by the S_* constants (the
+  fields of sim.core.world.State, booleans as 0.0/1.0).
+* A move is an integer id into the move tables (MOVE_NAMES, MOVE_RUNG,
+  MOVE_ESCALATION, MOVE_COERCION, ...), in the order of sim.core.ladder.all_moves().
+* Physics is a float64 array of NP entries indexed by the P_* constants; the
+  three perceptions (world, China, Russia) are the rows of a (3, NP) array
+  built once per config by `perceptions_array(cfg)`.
+* Every actor parameter, council and world constant a round needs is in one
+  float64 array indexed by the Q_* constants, built by `params_array(cfg)`.
+* The actors' beliefs and memories are a float64 array indexed by A_*.
+* The random streams of a replication are `dbuf` (7, 64) float64 (the current
+  block of each stream), `dpos` int64 (14,) (position in the block, then block
+  number, per stream), `ent` uint32 (the replication's refill entropy, see
+  sim.core.rng.refill_entropy) and `rs` uint64 (12,) scratch.
+* Kernels are compiled without numba's reference counting (_nrt=False): they
+  never allocate, so every scratch array is passed in.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .ladder import ACTORS, NUCLEAR, OPENING_MOVES, TESTS, all_moves
+from .physics import physics
+from .rng import refill_block_into
+
+# ---------------------------------------------------------------- constants of the rules
+# The enforcement levels China chooses among: from token compliance to the
+# letter of the resolutions (1.0 would be a total blockade of its share).
+LEVELS = (0.2, 0.4, 0.6, 0.8, 1.0)
+
+# Russia's enforcement when it acts on its own account: the resolutions "do
+# not do much harm to its commercial interests", so it complies fairly well.
+RUSSIA_OWN_LEVEL = 0.7
+
+# Utility weights shared by all actors: how much a unit of war hazard and of
+# nuclear hazard costs relative to the other terms (about ten times a full
+# swing in tension).
+WAR_WEIGHT = 4.0
+NUCLEAR_WEIGHT = 8.0
+COLLAPSE_WEIGHT = 4.0
+BELIEF0 = 0.1  # prior that the other side would accept talks
+
+# How open to talks a move reads to the other side, by escalation class.
+OPENNESS = {-2: 1.0, 0: 0.2, 4: 0.0, 12: 0.0, 28: 0.0, 60: 0.0}
+
+# DPRK: how defiant each move reads (answering pressure with threats and tests).
+DEFIANCE = {"threaten": 1.0, "missile_test": 0.7, "icbm_test": 0.7, "nuclear_test": 0.7}
+
+# US: how much stronger than routine a draft is after each strategic test.
+DRAFT_SEVERITY = {"icbm_test": 0.1, "nuclear_test": 0.15}
+
+# DPRK: what a test costs the regime (resources, China's displeasure), in utility.
+TEST_COST = {"missile_test": 0.04, "icbm_test": 0.08, "nuclear_test": 0.12}
+
+# The random streams of a replication, in the order of their first blocks:
+# each actor, the Security Council, the US's perception noise and the world's
+# hazard draws have a stream of their own (common random numbers across
+# scenarios). 64 draws per block: a 24-round run rarely needs a second.
+STREAMS = ("world", "us", "china", "russia", "dprk", "noise", "council")
+BLOCK = 64
+
+# Council answers and outcomes: their codes are their positions here.
+VOTES = ("yes", "soften", "veto")
+OUTCOMES = ("talks", "war", "nuclear_war", "collapse", "standoff")
+
+# ---------------------------------------------------------------- state layout
+(
+    S_ROUND,
+    S_TENSION,
+    S_SANCTIONS,
+    S_CHINA_ENF,
+    S_RUSSIA_ENF,
+    S_PRESSURE,
+    S_CAPABILITY,
+    S_STABILITY,
+    S_TRUST,
+    S_EXERCISES,
+    S_CHINA_COST,
+    S_WAR,
+    S_NUCLEAR,
+    S_COLLAPSE,
+    S_US_ACCEPTS,
+    S_DPRK_ACCEPTS,
+    S_ESCALATION,
+) = range(17)
+NS = 17
+
+# ---------------------------------------------------------------- physics layout
+(
+    P_CHINA_SHARE,
+    P_RUSSIA_SHARE,
+    P_OTHER_ENF,
+    P_LEAKAGE,
+    P_SKIRTING,
+    P_TENSION_DECAY,
+    P_TENSION_GAIN,
+    P_EXERCISE_TENSION,
+    P_WEIGHT_US,
+    P_WEIGHT_RUSSIA,
+    P_WEIGHT_DPRK,
+    P_CAP_GROWTH,
+    P_GAIN_MISSILE,
+    P_GAIN_ICBM,
+    P_GAIN_NUCLEAR,
+    P_STAB_EQ,
+    P_STAB_RECOVERY,
+    P_PRESSURE_IMPACT,
+    P_COLLAPSE_FLOOR,
+    P_COLLAPSE_BAND,
+    P_ACCIDENT_WAR,
+    P_MOVE_ACCIDENT,
+    P_STRIKE_WAR,
+    P_ATTACK_WAR,
+    P_NUCLEAR_BASE,
+    P_NUCLEAR_CAP,
+) = range(26)
+NP = 26
+PHYS_WORLD, PHYS_CHINA, PHYS_RUSSIA = 0, 1, 2
+
+# ---------------------------------------------------------------- parameter layout
+(
+    Q_US_HAWK,
+    Q_US_TRUST0,
+    Q_US_BIAS,
+    Q_US_WAR_AVERSION,
+    Q_US_EXERCISES,
+    Q_US_APPEASEMENT,
+    Q_US_MAX_RUNG,
+    Q_US_NOISE,
+    Q_US_RATIONALITY,
+    Q_CH_COLLAPSE_FEAR,
+    Q_CH_TRADE_SHARE,
+    Q_CH_WAR_FEAR,
+    Q_CH_THREAT,
+    Q_CH_BLAME,
+    Q_CH_COST_TOL,
+    Q_CH_TALKS,
+    Q_CH_VETO_COST,
+    Q_CH_COMFORT,
+    Q_CH_FLOOR,
+    Q_CH_RATIONALITY,
+    Q_CH_NLEVELS,
+    Q_CH_LEVEL_1,
+    Q_CH_LEVEL_2,
+    Q_CH_LEVEL_3,
+    Q_CH_LEVEL_4,
+    Q_CH_LEVEL_5,
+    Q_RU_ENGAGEMENT,
+    Q_RU_FOLLOW,
+    Q_RU_BLAME,
+    Q_RU_SHIELD,
+    Q_RU_VETO_COST,
+    Q_RU_RATIONALITY,
+    Q_DP_PRESSURE_RESPONSE,
+    Q_DP_CAP_DRIVE,
+    Q_DP_THRESHOLD,
+    Q_DP_RISK_TOL,
+    Q_DP_RATIONALITY,
+    Q_RES_BASE,
+    Q_LEARNING,
+    Q_HORIZON,
+    Q_ICBM_INTERVAL,
+    Q_NUCLEAR_INTERVAL,
+    Q_TENSION0,
+    Q_SANCTIONS0,
+    Q_CE0,
+    Q_RE0,
+    Q_CAP0,
+    Q_STAB0,
+    Q_SOFTEN,
+    Q_MAX_SOFTEN,
+    Q_MIN_STRENGTH,
+) = range(51)
+NQ = 51
+Q_CH_LEVELS = Q_CH_LEVEL_1
+assert len(LEVELS) == 5
+
+# ---------------------------------------------------------------- agents' memory
+A_US_TRUST, A_US_BELIEF, A_CH_LEVEL, A_DP_BELIEF, A_DP_READY_ICBM, A_DP_READY_NUCLEAR = range(6)
+NA = 6
+
+# ---------------------------------------------------------------- random streams
+ST_WORLD, ST_US, ST_CHINA, ST_RUSSIA, ST_DPRK, ST_NOISE, ST_COUNCIL = range(7)
+NSTREAMS = 7
+assert STREAMS == ("world", "us", "china", "russia", "dprk", "noise", "council")
+assert BLOCK == 64
+
+# ---------------------------------------------------------------- move tables
+_ALL = all_moves()
+MOVES = tuple(_ALL)  # the Move of each id
+MOVE_INDEX = {m: i for i, m in enumerate(_ALL)}  # and the id of each Move
+MOVE_NAMES: tuple[str, ...] = tuple(m.name for m in _ALL)
+MOVE_ACTORS: tuple[str, ...] = tuple(m.actor for m in _ALL)
+MOVE_RUNG = np.array([m.rung for m in _ALL], dtype=np.int64)
+MOVE_ESCALATION = np.array([float(m.escalation) for m in _ALL])
+MOVE_COERCION = np.array([m.coercion for m in _ALL])
+MOVE_OPENNESS = np.array([OPENNESS[m.escalation] for m in _ALL])
+MOVE_DEFIANCE = np.array([DEFIANCE.get(m.name, 0.0) for m in _ALL])
+MOVE_TEST_COST = np.array([TEST_COST.get(m.name, 0.0) for m in _ALL])
+_SEV = [DRAFT_SEVERITY.get(m.name) for m in _ALL]
+MOVE_DRAFT_SEVERITY = np.array([math.nan if v is None else v for v in _SEV])
+_GAINS = ("missile_test", "icbm_test", "nuclear_test")  # order of P_GAIN_*
+MOVE_GAIN = np.array([_GAINS.index(m.name) if m.name in _GAINS else -1 for m in _ALL])
+MOVE_IS_TEST = np.array([m.name in TESTS for m in _ALL])
+
+
+def move_id(actor: str, name: str) -> int:
+    """The integer id of an actor's move."""
+    return next(i for i, m in enumerate(_ALL) if m.actor == actor and m.name == name)
+
+
+def _menu_ids(actor: str) -> np.ndarray:
+    return np.array([i for i, m in enumerate(_ALL) if m.actor == actor], dtype=np.int64)
+
+
+US_MENU, CHINA_MENU, RUSSIA_MENU, DPRK_MENU = (_menu_ids(a) for a in ACTORS)
+assert ACTORS == ("us", "china", "russia", "dprk")
+
+US_OFFER_TALKS = move_id("us", "offer_talks")
+US_HOLD = move_id("us", "hold")
+US_SUSPEND = move_id("us", "suspend_exercises")
+US_EXERCISES = move_id("us", "exercises")
+US_SHOW_OF_FORCE = move_id("us", "show_of_force")
+US_STRIKE = move_id("us", "strike")
+CH_FREEZE = move_id("china", "propose_freeze")
+CH_BORDER = move_id("china", "border_alert")
+RU_HOLD = move_id("russia", "hold")
+RU_WARN_US = move_id("russia", "warn_us")
+RU_BACK_CHINA = move_id("russia", "back_china")
+RU_URGE_TALKS = move_id("russia", "urge_talks")
+DP_OFFER_TALKS = move_id("dprk", "offer_talks")
+DP_HOLD = move_id("dprk", "hold")
+DP_ICBM = move_id("dprk", "icbm_test")
+DP_NUCLEAR = move_id("dprk", "nuclear_test")
+DP_ATTACK = move_id("dprk", "attack")
+
+OPENING = np.array([move_id(m.actor, m.name) for m in OPENING_MOVES], dtype=np.int64)
+
+VOTE_YES, VOTE_SOFTEN, VOTE_VETO = 0, 1, 2
+assert VOTES == ("yes", "soften", "veto")
+O_TALKS, O_WAR, O_NUCLEAR_WAR, O_COLLAPSE, O_STANDOFF = range(5)
+assert OUTCOMES == ("talks", "war", "nuclear_war", "collapse", "standoff")
+NONE = -1  # no vote, no outcome
+
+NUCLEAR_ESCALATION = float(NUCLEAR)
+
+# Round record written by `step`: the council's result and the outcome.
+R_DRAFTED, R_ADOPTED, R_CHINA_VOTE, R_RUSSIA_VOTE, R_SOFTENINGS, R_OUTCOME = range(6)
+NR = 6
+
+
+# ================================================================ Python helpers
+def physics_array(ph) -> np.ndarray:
+    """A sim.core.physics.Physics as a float64 array indexed by P_*."""
+    out = np.empty(NP)
+    out[P_CHINA_SHARE] = ph.china_share
+    out[P_RUSSIA_SHARE] = ph.russia_share
+    out[P_OTHER_ENF] = ph.other_enforcement
+    out[P_LEAKAGE] = ph.leakage
+    out[P_SKIRTING] = ph.skirting
+    out[P_TENSION_DECAY] = ph.tension_decay
+    out[P_TENSION_GAIN] = ph.tension_gain
+    out[P_EXERCISE_TENSION] = ph.exercise_tension
+    out[P_WEIGHT_US] = ph.weight_us
+    out[P_WEIGHT_RUSSIA] = ph.weight_russia
+    out[P_WEIGHT_DPRK] = ph.weight_dprk
+    out[P_CAP_GROWTH] = ph.capability_growth
+    out[P_GAIN_MISSILE] = ph.test_gain["missile_test"]
+    out[P_GAIN_ICBM] = ph.test_gain["icbm_test"]
+    out[P_GAIN_NUCLEAR] = ph.test_gain["nuclear_test"]
+    out[P_STAB_EQ] = ph.stability_equilibrium
+    out[P_STAB_RECOVERY] = ph.stability_recovery
+    out[P_PRESSURE_IMPACT] = ph.pressure_impact
+    out[P_COLLAPSE_FLOOR] = ph.collapse_floor
+    out[P_COLLAPSE_BAND] = ph.collapse_band
+    out[P_ACCIDENT_WAR] = ph.accident_war
+    out[P_MOVE_ACCIDENT] = ph.move_accident
+    out[P_STRIKE_WAR] = ph.strike_war
+    out[P_ATTACK_WAR] = ph.attack_war
+    out[P_NUCLEAR_BASE] = ph.nuclear_base
+    out[P_NUCLEAR_CAP] = ph.nuclear_capability
+    return out
+
+
+def perceptions_array(cfg) -> np.ndarray:
+    """(3, NP): the world's physics, then China's and Russia's perception of it."""
+    a = cfg.actors
+    return np.stack(
+        [
+            physics_array(physics(cfg)),
+            physics_array(physics(cfg, a.china.blame_us)),
+            physics_array(physics(cfg, a.russia.blame_us)),
+        ]
+    )
+
+
+def params_array(cfg) -> np.ndarray:
+    """Every actor, world and council constant a round needs, indexed by Q_*."""
+    a, w, c = cfg.actors, cfg.world, cfg.council
+    scale = w.rationality_scale
+    q = np.zeros(NQ)
+    q[Q_US_HAWK] = a.us.hawkishness
+    q[Q_US_TRUST0] = a.us.trust_in_china
+    q[Q_US_BIAS] = a.us.distrust_bias
+    q[Q_US_WAR_AVERSION] = a.us.war_aversion
+    q[Q_US_EXERCISES] = float(bool(a.us.exercises))
+    q[Q_US_APPEASEMENT] = a.us.appeasement_view
+    q[Q_US_MAX_RUNG] = a.us.max_rung
+    q[Q_US_NOISE] = a.us.perception_noise
+    q[Q_US_RATIONALITY] = a.us.rationality * scale
+    q[Q_CH_COLLAPSE_FEAR] = a.china.collapse_fear
+    q[Q_CH_TRADE_SHARE] = a.china.trade_share
+    q[Q_CH_WAR_FEAR] = a.china.war_fear
+    q[Q_CH_THREAT] = a.china.threat_sensitivity
+    q[Q_CH_BLAME] = a.china.blame_us
+    q[Q_CH_COST_TOL] = a.china.cost_tolerance
+    q[Q_CH_TALKS] = a.china.talks_drive
+    q[Q_CH_VETO_COST] = a.china.veto_cost
+    q[Q_CH_COMFORT] = a.china.stability_comfort
+    q[Q_CH_FLOOR] = a.china.enforcement_floor
+    q[Q_CH_RATIONALITY] = a.china.rationality * scale
+    levels = [e for e in LEVELS if e >= a.china.enforcement_floor]
+    q[Q_CH_NLEVELS] = len(levels)
+    q[Q_CH_LEVELS : Q_CH_LEVELS + len(levels)] = levels
+    q[Q_RU_ENGAGEMENT] = a.russia.engagement
+    q[Q_RU_FOLLOW] = a.russia.follow_china
+    q[Q_RU_BLAME] = a.russia.blame_us
+    q[Q_RU_SHIELD] = a.russia.shield
+    q[Q_RU_VETO_COST] = a.russia.veto_cost
+    q[Q_RU_RATIONALITY] = a.russia.rationality * scale
+    q[Q_DP_PRESSURE_RESPONSE] = a.dprk.pressure_response
+    q[Q_DP_CAP_DRIVE] = a.dprk.capability_drive
+    q[Q_DP_THRESHOLD] = a.dprk.talks_threshold
+    q[Q_DP_RISK_TOL] = a.dprk.risk_tolerance
+    q[Q_DP_RATIONALITY] = a.dprk.rationality * scale
+    q[Q_RES_BASE] = w.resolution_base
+    q[Q_LEARNING] = w.trust_learning
+    q[Q_HORIZON] = w.horizon
+    q[Q_ICBM_INTERVAL] = w.icbm_interval
+    q[Q_NUCLEAR_INTERVAL] = w.nuclear_interval
+    q[Q_TENSION0] = w.tension0
+    q[Q_SANCTIONS0] = w.sanctions0
+    q[Q_CE0] = w.china_enforcement0
+    q[Q_RE0] = w.russia_enforcement0
+    q[Q_CAP0] = w.capability0
+    q[Q_STAB0] = w.stability0
+    q[Q_SOFTEN] = c.soften_factor
+    q[Q_MAX_SOFTEN] = c.max_soften_rounds
+    q[Q_MIN_STRENGTH] = c.min_strength
+    return q
+
+
+def state_array(s) -> np.ndarray:
+    """A sim.core.world.State as a float64 array indexed by S_*."""
+    return np.array([float(v) for v in s], dtype=np.float64)
+
+
+# ================================================================ Python's builtins
+@njit(cache=True, _nrt=False, inline="always")
+def pymax(a, b):
+    """Python's max(a, b): the first unless the second is greater."""
+    return b if b > a else a
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def pymin(a, b):
+    """Python's min(a, b): the first unless the second is smaller."""
+    return b if b < a else a
+
+
+@njit(cache=True, _nrt=False)
+def pysum(w, n):
+    """Python's sum(w[:n]) of floats (start 0): CPython's Neumaier-compensated sum."""
+    f = w[0]
+    c = 0.0
+    for i in range(1, n):
+        x = w[i]
+        t = f + x
+        if abs(f) >= abs(x):
+            c += (f - t) + x
+        else:
+            c += (x - t) + f
+        f = t
+    if c != 0.0 and math.isfinite(c):
+        f += c
+    return f
+
+
+@njit(cache=True, _nrt=False)
+def inv_cdf(p):
+    """statistics.NormalDist().inv_cdf(p) (Wichura AS241, as CPython computes it)."""
+    mu = 0.0
+    sigma = 1.0
+    q = p - 0.5
+    if abs(q) <= 0.425:
+        r = 0.180625 - q * q
+        num = (
+            (
+                (
+                    (
+                        (
+                            (
+                                (2.5090809287301226727e3 * r + 3.3430575583588128105e4) * r
+                                + 6.7265770927008700853e4
+                            )
+                            * r
+                            + 4.5921953931549871457e4
+                        )
+                        * r
+                        + 1.3731693765509461125e4
+                    )
+                    * r
+                    + 1.9715909503065514427e3
+                )
+                * r
+                + 1.3314166789178437745e2
+            )
+            * r
+            + 3.3871328727963666080e0
+        ) * q
+        den = (
+            (
+                (
+                    (
+                        (
+                            (5.2264952788528545610e3 * r + 2.8729085735721942674e4) * r
+                            + 3.9307895800092710610e4
+                        )
+                        * r
+                        + 2.1213794301586595867e4
+                    )
+                    * r
+                    + 5.3941960214247511077e3
+                )
+                * r
+                + 6.8718700749205790830e2
+            )
+            * r
+            + 4.2313330701600911252e1
+        ) * r + 1.0
+        x = num / den
+        return mu + (x * sigma)
+    r = p if q <= 0.0 else 1.0 - p
+    r = math.sqrt(-math.log(r))
+    if r <= 5.0:
+        r = r - 1.6
+        num = (
+            (
+                (
+                    (
+                        (
+                            (7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r
+                            + 2.41780725177450611770e-1
+                        )
+                        * r
+                        + 1.27045825245236838258e0
+                    )
+                    * r
+                    + 3.64784832476320460504e0
+                )
+                * r
+                + 5.76949722146069140550e0
+            )
+            * r
+            + 4.63033784615654529590e0
+        ) * r + 1.42343711074968357734e0
+        den = (
+            (
+                (
+                    (
+                        (
+                            (1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r
+                            + 1.51986665636164571966e-2
+                        )
+                        * r
+                        + 1.48103976427480074590e-1
+                    )
+                    * r
+                    + 6.89767334985100004550e-1
+                )
+                * r
+                + 1.67638483018380384940e0
+            )
+            * r
+            + 2.05319162663775882187e0
+        ) * r + 1.0
+    else:
+        r = r - 5.0
+        num = (
+            (
+                (
+                    (
+                        (
+                            (2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r
+                            + 1.24266094738807843860e-3
+                        )
+                        * r
+                        + 2.65321895265761230930e-2
+                    )
+                    * r
+                    + 2.96560571828504891230e-1
+                )
+                * r
+                + 1.78482653991729133580e0
+            )
+            * r
+            + 5.46378491116411436990e0
+        ) * r + 6.65790464350110377720e0
+        den = (
+            (
+                (
+                    (
+                        (
+                            (2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r
+                            + 1.84631831751005468180e-5
+                        )
+                        * r
+                        + 7.86869131145613259100e-4
+                    )
+                    * r
+                    + 1.48753612908506148525e-2
+                )
+                * r
+                + 1.36929880922735805310e-1
+            )
+            * r
+            + 5.99832206555887937690e-1
+        ) * r + 1.0
+    x = num / den
+    if q < 0.0:
+        x = -x
+    return mu + (x * sigma)
+
+
+# ================================================================ random streams
+@njit(cache=True, _nrt=False)
+def dice(k, dbuf, dpos, ent, rs):
+    """The next uniform of stream k, continuing into the next keyed block past its end.
+
+    ent is the refill entropy (sim.core.rng.refill_entropy), rs uint64 scratch of 12.
+    """
+    i = dpos[k]
+    if i >= dbuf.shape[1]:
+        dpos[NSTREAMS + k] += 1
+        refill_block_into(ent, k, dpos[NSTREAMS + k], dbuf[k], rs)
+        i = 0
+    dpos[k] = i + 1
+    return dbuf[k, i]
+
+
+# ================================================================ enforcement
+@njit(cache=True, _nrt=False)
+def pressure(level, china_enf, russia_enf, ph):
+    other = 1.0 - ph[P_CHINA_SHARE] - ph[P_RUSSIA_SHARE]
+    weighted = ph[P_CHINA_SHARE] * china_enf + ph[P_RUSSIA_SHARE] * russia_enf
+    return level * (weighted + other * ph[P_OTHER_ENF]) * (1.0 - ph[P_LEAKAGE])
+
+
+@njit(cache=True, _nrt=False)
+def projected_stability(stability, press, ph, horizon):
+    drift = ph[P_STAB_RECOVERY] * (ph[P_STAB_EQ] - stability) - ph[P_PRESSURE_IMPACT] * press
+    return stability + horizon * drift
+
+
+@njit(cache=True, _nrt=False)
+def russia_enforcement(china_level, follow_china, shield):
+    own = follow_china * china_level + (1.0 - follow_china) * RUSSIA_OWN_LEVEL
+    return own * (1.0 - shield)
+
+
+# ================================================================ world
+@njit(cache=True, _nrt=False)
+def collapse_hazard(stability, ph):
+    x = (ph[P_COLLAPSE_FLOOR] + ph[P_COLLAPSE_BAND] - stability) / ph[P_COLLAPSE_BAND]
+    return 0.0 if x <= 0.0 else (1.0 if x >= 1.0 else x * x)
+
+
+@njit(cache=True, _nrt=False)
+def initial_state(q, ph, out):
+    """The world before round 1 (August 2017), into out."""
+    exercises = q[Q_US_EXERCISES]
+    declared = pymax(q[Q_CE0], q[Q_CH_FLOOR])
+    ce = declared * (1.0 - ph[P_SKIRTING])
+    re = q[Q_RE0]
+    out[S_ROUND] = 0.0
+    out[S_TENSION] = q[Q_TENSION0]
+    out[S_SANCTIONS] = q[Q_SANCTIONS0]
+    out[S_CHINA_ENF] = ce
+    out[S_RUSSIA_ENF] = re
+    out[S_PRESSURE] = pressure(q[Q_SANCTIONS0], ce, re, ph)
+    out[S_CAPABILITY] = q[Q_CAP0]
+    out[S_STABILITY] = q[Q_STAB0]
+    out[S_TRUST] = q[Q_US_TRUST0]
+    out[S_EXERCISES] = exercises
+    out[S_CHINA_COST] = 0.0
+    out[S_WAR] = 0.0
+    out[S_NUCLEAR] = 0.0
+    out[S_COLLAPSE] = 0.0
+    out[S_US_ACCEPTS] = 0.0
+    out[S_DPRK_ACCEPTS] = 0.0
+    out[S_ESCALATION] = 0.0
+    return None
+
+
+@njit(cache=True, _nrt=False)
+def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out):
+    """The state one round on, given the round's decisions, into out (out is not s). Pure."""
+    level = s[S_SANCTIONS] + adopted * (1.0 - s[S_SANCTIONS])
+    exercises = s[S_EXERCISES] != 0.0
+    if us == US_SUSPEND:
+        exercises = False
+    elif us == US_EXERCISES:
+        exercises = True
+
+    china_actual = china_enf * (1.0 - ph[P_SKIRTING])
+    press = pressure(level, china_actual, russia_enf, ph)
+
+    signal = (
+        ph[P_WEIGHT_US] * MOVE_ESCALATION[us]
+        + MOVE_ESCALATION[china]
+        + ph[P_WEIGHT_RUSSIA] * MOVE_ESCALATION[russia]
+        + ph[P_WEIGHT_DPRK] * MOVE_ESCALATION[dprk]
+    )
+    tension = s[S_TENSION] * (1.0 - ph[P_TENSION_DECAY]) + ph[P_TENSION_GAIN] * signal
+    if exercises:
+        tension += ph[P_EXERCISE_TENSION]
+    tension = 0.0 if tension < 0.0 else (1.0 if tension > 1.0 else tension)
+
+    cap = s[S_CAPABILITY]
+    g = MOVE_GAIN[dprk]
+    rate = ph[P_CAP_GROWTH] if g < 0 else ph[P_CAP_GROWTH] + ph[P_GAIN_MISSILE + g]
+    if rate > 1.0:
+        rate = 1.0
+    cap += rate * cap * (1.0 - cap)
+
+    stab = (
+        s[S_STABILITY]
+        + ph[P_STAB_RECOVERY] * (ph[P_STAB_EQ] - s[S_STABILITY])
+        - ph[P_PRESSURE_IMPACT] * press
+    )
+    stab = 0.0 if stab < 0.0 else (1.0 if stab > 1.0 else stab)
+
+    war = ph[P_ACCIDENT_WAR] * tension * tension
+    if g >= 0:
+        war += ph[P_MOVE_ACCIDENT]
+    if us == US_SHOW_OF_FORCE:
+        war += ph[P_MOVE_ACCIDENT]
+    elif us == US_STRIKE:
+        war += ph[P_STRIKE_WAR]
+    if dprk == DP_ATTACK:
+        war += ph[P_ATTACK_WAR]
+    if war > 1.0:
+        war = 1.0
+    nuclear_share = ph[P_NUCLEAR_BASE] + ph[P_NUCLEAR_CAP] * cap
+    if nuclear_share > 1.0:
+        nuclear_share = 1.0
+
+    freeze = china == CH_FREEZE and not exercises
+    us_accepts = us == US_OFFER_TALKS or (freeze and (us == US_HOLD or us == US_SUSPEND))  # noqa: SIM109
+    dprk_accepts = dprk == DP_OFFER_TALKS or (freeze and dprk == DP_HOLD)
+
+    out[S_ROUND] = s[S_ROUND] + 1.0
+    out[S_TENSION] = tension
+    out[S_SANCTIONS] = level
+    out[S_CHINA_ENF] = china_actual
+    out[S_RUSSIA_ENF] = russia_enf
+    out[S_PRESSURE] = press
+    out[S_CAPABILITY] = cap
+    out[S_STABILITY] = stab
+    out[S_TRUST] = s[S_TRUST]
+    out[S_EXERCISES] = 1.0 if exercises else 0.0
+    out[S_CHINA_COST] = s[S_CHINA_COST] + ph[P_CHINA_SHARE] * china_actual * level
+    out[S_WAR] = war * (1.0 - nuclear_share)
+    out[S_NUCLEAR] = war * nuclear_share
+    out[S_COLLAPSE] = collapse_hazard(stab, ph)
+    out[S_US_ACCEPTS] = 1.0 if us_accepts else 0.0
+    out[S_DPRK_ACCEPTS] = 1.0 if dprk_accepts else 0.0
+    out[S_ESCALATION] = (
+        MOVE_ESCALATION[us]
+        + MOVE_ESCALATION[china]
+        + MOVE_ESCALATION[russia]
+        + MOVE_ESCALATION[dprk]
+    )
+    return None
+
+
+# ================================================================ outcomes
+@njit(cache=True, _nrt=False)
+def draw(x, u):
+    """The outcome this round ends in, or NONE (-1) if the crisis goes on.
+
+    Talks agreed this round come first. Otherwise nuclear war, war and collapse
+    compete for the same draw in proportion to their hazards (scaled down
+    together if they sum past 1).
+    """
+    if x[S_US_ACCEPTS] != 0.0 and x[S_DPRK_ACCEPTS] != 0.0:
+        return O_TALKS
+    total = x[S_NUCLEAR] + x[S_WAR] + x[S_COLLAPSE]
+    scale = 1.0 if total <= 1.0 else 1.0 / total
+    edge = x[S_NUCLEAR] * scale
+    if u < edge:
+        return O_NUCLEAR_WAR
+    edge += x[S_WAR] * scale
+    if u < edge:
+        return O_WAR
+    edge += x[S_COLLAPSE] * scale
+    if u < edge:
+        return O_COLLAPSE
+    return NONE
+
+
+# ================================================================ choice
+@njit(cache=True, _nrt=False)
+def logit_choice(utilities, n, rationality, u, w):
+    """Index of utilities[:n] drawn with probability proportional to exp(rationality * utility).
+
+    w is scratch of length >= n.
+    """
+    top = utilities[0]
+    for i in range(1, n):
+        if utilities[i] > top:
+            top = utilities[i]
+    for i in range(n):
+        w[i] = math.exp(rationality * (utilities[i] - top))
+    r = u * pysum(w, n)
+    acc = 0.0
+    for i in range(n):
+        acc += w[i]
+        if r < acc:
+            return i
+    return n - 1
+
+
+@njit(cache=True, _nrt=False)
+def logit_probabilities(utilities, n, rationality, out):
+    """The probabilities logit_choice picks each of utilities[:n] with, into out."""
+    top = utilities[0]
+    for i in range(1, n):
+        if utilities[i] > top:
+            top = utilities[i]
+    for i in range(n):
+        out[i] = math.exp(rationality * (utilities[i] - top))
+    total = pysum(out, n)
+    for i in range(n):
+        out[i] = out[i] / total
+    return None
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def hazard_cost(x):
+    return WAR_WEIGHT * x[S_WAR] + NUCLEAR_WEIGHT * x[S_NUCLEAR]
+
+
+@njit(cache=True, _nrt=False)
+def sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+# ================================================================ US
+@njit(cache=True, _nrt=False)
+def us_observe(ag, q, china_enf, last_dprk, u):
+    """US.observe, given the state's china_enforcement and one draw u of the noise stream."""
+    lr = q[Q_LEARNING]
+    u = pymin(pymax(u, 1e-12), 1.0 - 1e-12)
+    seen = china_enf + q[Q_US_NOISE] * inv_cdf(u)
+    seen = pymin(1.0, pymax(0.0, seen - q[Q_US_BIAS]))
+    ag[A_US_TRUST] += lr * (seen - ag[A_US_TRUST])
+    ag[A_US_BELIEF] += lr * (MOVE_OPENNESS[last_dprk] - ag[A_US_BELIEF])
+
+
+@njit(cache=True, _nrt=False)
+def us_options(exercises, q, out):
+    """US.options into out; returns how many."""
+    n = 0
+    for m in US_MENU:
+        if MOVE_RUNG[m] > q[Q_US_MAX_RUNG]:
+            continue
+        if m == US_SUSPEND and not exercises:
+            continue
+        if m == US_EXERCISES and q[Q_US_EXERCISES] == 0.0:
+            continue
+        out[n] = m
+        n += 1
+    return n
+
+
+@njit(cache=True, _nrt=False)
+def us_draft(sanctions_level, last_dprk, base, ag, q):
+    """US.draft: the strength of the draft tabled this round, 0.0 for none."""
+    severity = MOVE_DRAFT_SEVERITY[last_dprk]
+    if math.isnan(severity) or sanctions_level >= 1.0:
+        return 0.0
+    distrust = q[Q_US_APPEASEMENT] * (1 - ag[A_US_TRUST])
+    return pymin(1.0, base + severity + 0.05 * q[Q_US_HAWK] + 0.05 * distrust)
+
+
+@njit(cache=True, _nrt=False)
+def us_utility(x, move, ag, q):
+    h = q[Q_US_HAWK]
+    resolve = 0.4 * h * MOVE_COERCION[move] * (0.5 + q[Q_US_APPEASEMENT] * (1.0 - ag[A_US_TRUST]))
+    talks = 0.6 * (1.0 - h) * x[S_US_ACCEPTS] * ag[A_US_BELIEF]
+    return (
+        resolve
+        + talks
+        + 0.1 * h * x[S_EXERCISES]
+        - 0.5 * (1.0 - h) * x[S_TENSION]
+        - q[Q_US_WAR_AVERSION] * hazard_cost(x)
+    )
+
+
+@njit(cache=True, _nrt=False)
+def us_scores(s, adopted, russia_enf, last, ag, q, ph, opts, util, x):
+    """The US's options into opts and their utilities into util; returns how many.
+
+    The US sees China's enforcement only through its belief, which is of what
+    China delivers, not of the level China declares.
+    """
+    n = us_options(s[S_EXERCISES] != 0.0, q, opts)
+    ce = pymin(1.0, ag[A_US_TRUST] / pymax(1e-9, 1.0 - ph[P_SKIRTING]))
+    for i in range(n):
+        m = opts[i]
+        transition(s, adopted, ce, russia_enf, m, last[1], last[2], last[3], ph, x)
+        util[i] = us_utility(x, m, ag, q)
+    return n
+
+
+@njit(cache=True, _nrt=False)
+def us_choose(s, adopted, russia_enf, last, ag, q, ph, u, opts, util, w, x):
+    """US.choose_move given one draw u of the US stream; returns the move id."""
+    n = us_scores(s, adopted, russia_enf, last, ag, q, ph, opts, util, x)
+    return opts[logit_choice(util, n, q[Q_US_RATIONALITY], u, w)]
+
+
+# ================================================================ China
+@njit(cache=True, _nrt=False)
+def china_policy_value(s, adopted, level, last, q, ph, x):
+    """China.policy_value (x is scratch for its lookahead)."""
+    transition(s, adopted, level, s[S_RUSSIA_ENF], last[0], last[1], last[2], last[3], ph, x)
+    proj = projected_stability(x[S_STABILITY], x[S_PRESSURE], ph, q[Q_HORIZON])
+    cf = q[Q_CH_COLLAPSE_FEAR]
+    comfort = ph[P_COLLAPSE_FLOOR] + cf * (q[Q_CH_COMFORT] - ph[P_COLLAPSE_FLOOR])
+    gap = pymax(0.0, comfort - proj)
+    return (
+        q[Q_CH_TALKS] * x[S_PRESSURE] * (1.0 - 0.5 * q[Q_CH_BLAME] * s[S_EXERCISES])
+        - (1.0 - q[Q_CH_COST_TOL]) * q[Q_CH_TRADE_SHARE] * level * x[S_SANCTIONS]
+        - cf * COLLAPSE_WEIGHT * gap
+        + q[Q_CH_THREAT] * MOVE_COERCION[last[0]] * level
+    )
+
+
+@njit(cache=True, _nrt=False)
+def china_enforcement_scores(s, adopted, last, q, ph, util, x):
+    """China's value of each enforcement level it allows itself, into util; returns how many."""
+    n = int(q[Q_CH_NLEVELS])
+    for i in range(n):
+        util[i] = china_policy_value(s, adopted, q[Q_CH_LEVELS + i], last, q, ph, x)
+    return n
+
+
+@njit(cache=True, _nrt=False)
+def china_choose_enforcement(s, adopted, last, ag, q, ph, u, util, w, x):
+    """China.choose_enforcement given one draw u of China's stream; sets and returns the level."""
+    n = china_enforcement_scores(s, adopted, last, q, ph, util, x)
+    level = q[Q_CH_LEVELS + logit_choice(util, n, q[Q_CH_RATIONALITY], u, w)]
+    ag[A_CH_LEVEL] = level
+    return level
+
+
+@njit(cache=True, _nrt=False)
+def china_vote_scores(s, last, strength, softened, ag, q, ph, util, x):
+    """China's value of yes, soften and veto (util[0:3]), judged at its current level."""
+    level = ag[A_CH_LEVEL]
+    util[0] = china_policy_value(s, strength, level, last, q, ph, x)
+    util[1] = china_policy_value(s, softened, level, last, q, ph, x) - 0.02
+    util[2] = china_policy_value(s, 0.0, level, last, q, ph, x) - q[Q_CH_VETO_COST]
+    return 3
+
+
+@njit(cache=True, _nrt=False)
+def china_vote(s, last, strength, softened, ag, q, ph, u, util, w, x):
+    """China.vote given one draw u of the council stream: VOTE_YES, VOTE_SOFTEN or VOTE_VETO."""
+    china_vote_scores(s, last, strength, softened, ag, q, ph, util, x)
+    return logit_choice(util, 3, q[Q_CH_RATIONALITY], u, w)
+
+
+@njit(cache=True, _nrt=False)
+def china_utility(s, x, move, q):
+    value = (
+        -q[Q_CH_WAR_FEAR] * hazard_cost(x)
+        - 0.5 * x[S_TENSION]
+        + q[Q_CH_TALKS] * (1.0 if (x[S_US_ACCEPTS] != 0.0 and x[S_DPRK_ACCEPTS] != 0.0) else 0.0)
+    )
+    if move == CH_FREEZE:
+        value += 0.06 * q[Q_CH_TALKS] * (0.5 + q[Q_CH_BLAME] * s[S_EXERCISES])
+    elif move == CH_BORDER:
+        value += q[Q_CH_COLLAPSE_FEAR] * COLLAPSE_WEIGHT * x[S_COLLAPSE] - 0.05
+    return value
+
+
+@njit(cache=True, _nrt=False)
+def china_scores(s, adopted, china_enf, russia_enf, last, q, ph, opts, util, x):
+    """China's options into opts and their utilities into util; returns how many."""
+    n = CHINA_MENU.shape[0]
+    for i in range(n):
+        m = CHINA_MENU[i]
+        opts[i] = m
+        transition(s, adopted, china_enf, russia_enf, last[0], m, last[2], last[3], ph, x)
+        util[i] = china_utility(s, x, m, q)
+    return n
+
+
+@njit(cache=True, _nrt=False)
+def china_choose(s, adopted, china_enf, russia_enf, last, q, ph, u, opts, util, w, x):
+    """China.choose_move given one draw u of China's stream."""
+    n = china_scores(s, adopted, china_enf, russia_enf, last, q, ph, opts, util, x)
+    return CHINA_MENU[logit_choice(util, n, q[Q_CH_RATIONALITY], u, w)]
+
+
+# ================================================================ Russia
+@njit(cache=True, _nrt=False)
+def russia_enforce(china_level, q):
+    return russia_enforcement(china_level, q[Q_RU_FOLLOW], q[Q_RU_SHIELD])
+
+
+@njit(cache=True, _nrt=False)
+def russia_vote_scores(strength, softened, q, util):
+    """Russia's own value of yes, soften and veto (util[0:3]), when it does not follow China."""
+    shield = q[Q_RU_SHIELD]
+    util[0] = -2.0 * shield * strength
+    util[1] = -2.0 * shield * softened - 0.02
+    util[2] = -q[Q_RU_VETO_COST] * (1.0 - shield)
+    return 3
+
+
+@njit(cache=True, _nrt=False)
+def russia_vote(strength, softened, china_vote_code, q, u_follow, u_choice, util, w):
+    """Russia.vote given its two council draws (follow, then its own choice)."""
+    follow = u_follow < q[Q_RU_FOLLOW]
+    russia_vote_scores(strength, softened, q, util)
+    own = logit_choice(util, 3, q[Q_RU_RATIONALITY], u_choice, w)
+    return china_vote_code if follow else own
+
+
+@njit(cache=True, _nrt=False)
+def russia_utility(x, move, last, q):
+    eng = q[Q_RU_ENGAGEMENT]
+    value = eng * (-hazard_cost(x) - 0.5 * x[S_TENSION])
+    if move != RU_HOLD:
+        value -= 0.1 * (1.0 - eng)
+    if move == RU_WARN_US:
+        value += eng * q[Q_RU_BLAME] * MOVE_COERCION[last[0]]
+    elif move == RU_BACK_CHINA:
+        value += 0.1 * q[Q_RU_FOLLOW] * (1.0 if last[1] == CH_FREEZE else 0.0)
+    elif move == RU_URGE_TALKS:
+        value += 0.1 * eng
+    return value
+
+
+@njit(cache=True, _nrt=False)
+def russia_scores(s, adopted, china_enf, russia_enf, last, q, ph, opts, util, x):
+    """Russia's options into opts and their utilities into util; returns how many."""
+    n = RUSSIA_MENU.shape[0]
+    for i in range(n):
+        m = RUSSIA_MENU[i]
+        opts[i] = m
+        transition(s, adopted, china_enf, russia_enf, last[0], last[1], m, last[3], ph, x)
+        util[i] = russia_utility(x, m, last, q)
+    return n
+
+
+@njit(cache=True, _nrt=False)
+def russia_choose(s, adopted, china_enf, russia_enf, last, q, ph, u, opts, util, w, x):
+    """Russia.choose_move given one draw u of Russia's stream."""
+    n = russia_scores(s, adopted, china_enf, russia_enf, last, q, ph, opts, util, x)
+    return RUSSIA_MENU[logit_choice(util, n, q[Q_RU_RATIONALITY], u, w)]
+
+
+# ================================================================ DPRK
+@njit(cache=True, _nrt=False)
+def dprk_observe(ag, q, round_, last_us, last_dprk):
+    """DPRK.observe: belief in US openness and the round each test is next possible."""
+    lr = q[Q_LEARNING]
+    ag[A_DP_BELIEF] += lr * (MOVE_OPENNESS[last_us] - ag[A_DP_BELIEF])
+    if last_dprk == DP_ICBM:
+        ag[A_DP_READY_ICBM] = round_ + q[Q_ICBM_INTERVAL]
+    elif last_dprk == DP_NUCLEAR:
+        ag[A_DP_READY_NUCLEAR] = round_ + q[Q_NUCLEAR_INTERVAL]
+
+
+@njit(cache=True, _nrt=False)
+def dprk_options(round_, ag, out):
+    """DPRK.options into out; returns how many."""
+    upcoming = round_ + 1.0
+    n = 0
+    for m in DPRK_MENU:
+        if m == DP_ICBM:
+            ready = ag[A_DP_READY_ICBM]
+        elif m == DP_NUCLEAR:
+            ready = ag[A_DP_READY_NUCLEAR]
+        else:
+            ready = 0.0
+        if ready <= upcoming:
+            out[n] = m
+            n += 1
+    return n
+
+
+@njit(cache=True, _nrt=False)
+def dprk_utility(s, x, move, adopted, last, ag, q):
+    complete = sigmoid(30.0 * (s[S_CAPABILITY] - q[Q_DP_THRESHOLD]))
+    provocation = 1.0 if adopted > 0.0 else 0.4 * MOVE_COERCION[last[0]]
+    growth = x[S_CAPABILITY] - s[S_CAPABILITY]
+    talks = 0.5 * x[S_DPRK_ACCEPTS] * ag[A_DP_BELIEF] * (0.2 + 0.8 * complete)
+    return (
+        6.0 * q[Q_DP_CAP_DRIVE] * growth * (1.0 - complete)
+        - MOVE_TEST_COST[move]
+        + 0.5 * q[Q_DP_PRESSURE_RESPONSE] * provocation * MOVE_DEFIANCE[move]
+        + talks * (0.5 + s[S_PRESSURE]) * (1.0 - s[S_TENSION])
+        - (1.0 - q[Q_DP_RISK_TOL]) * hazard_cost(x)
+    )
+
+
+@njit(cache=True, _nrt=False)
+def dprk_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x):
+    """The DPRK's options into opts and their utilities into util; returns how many."""
+    n = dprk_options(s[S_ROUND], ag, opts)
+    for i in range(n):
+        m = opts[i]
+        transition(s, adopted, china_enf, russia_enf, last[0], last[1], last[2], m, ph, x)
+        util[i] = dprk_utility(s, x, m, adopted, last, ag, q)
+    return n
+
+
+@njit(cache=True, _nrt=False)
+def dprk_choose(s, adopted, china_enf, russia_enf, last, ag, q, ph, u, opts, util, w, x):
+    """DPRK.choose_move given one draw u of the DPRK stream."""
+    n = dprk_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x)
+    return opts[logit_choice(util, n, q[Q_DP_RATIONALITY], u, w)]
+
+
+# ================================================================ council
+ADOPT, FAIL, SOFTEN = 0, 1, 2
+
+
+@njit(cache=True, _nrt=False)
+def soften(strength, factor):
+    """What a softening leaves of a draft."""
+    return strength * (1.0 - factor)
+
+
+@njit(cache=True, _nrt=False)
+def council_verdict(china, russia, softenings, softened, max_soften, min_strength):
+    """After one vote: ADOPT, FAIL or SOFTEN (put the softened draft to the vote again).
+
+    A veto kills the draft; two yeses adopt it; otherwise it is softened,
+    unless the softenings have run out or it would become too weak to matter.
+    """
+    if china == VOTE_VETO or russia == VOTE_VETO:
+        return FAIL
+    if china == VOTE_YES and russia == VOTE_YES:
+        return ADOPT
+    if softenings == max_soften or softened < min_strength:
+        return FAIL
+    return SOFTEN
+
+
+@njit(cache=True, _nrt=False)
+def deliberate(strength, s, last, ag, q, phc, dbuf, dpos, ent, rs, rec, util, w, x):
+    """Put a draft to China's and Russia's vote; fills rec[R_DRAFTED..], returns what is adopted."""
+    drafted = strength
+    max_soften = int(q[Q_MAX_SOFTEN])
+    c = NONE
+    r = NONE
+    adopted = 0.0
+    softenings = 0
+    while True:
+        softened = soften(strength, q[Q_SOFTEN])
+        u = dice(ST_COUNCIL, dbuf, dpos, ent, rs)
+        c = china_vote(s, last, strength, softened, ag, q, phc, u, util, w, x)
+        u_follow = dice(ST_COUNCIL, dbuf, dpos, ent, rs)
+        u_choice = dice(ST_COUNCIL, dbuf, dpos, ent, rs)
+        r = russia_vote(strength, softened, c, q, u_follow, u_choice, util, w)
+        verdict = council_verdict(c, r, softenings, softened, max_soften, q[Q_MIN_STRENGTH])
+        if verdict == ADOPT:
+            adopted = strength
+        if verdict != SOFTEN:
+            break
+        strength = softened
+        softenings += 1
+    rec[R_DRAFTED] = drafted
+    rec[R_ADOPTED] = adopted
+    rec[R_CHINA_VOTE] = c
+    rec[R_RUSSIA_VOTE] = r
+    rec[R_SOFTENINGS] = softenings
+    return adopted
+
+
+# ================================================================ one round
+@njit(cache=True, _nrt=False)
+def recorded_escalation(x, outcome):
+    """The round's escalation score as recorded: a nuclear war adds the nuclear rung."""
+    if outcome == O_NUCLEAR_WAR:
+        return x[S_ESCALATION] + NUCLEAR_ESCALATION
+    return x[S_ESCALATION]
+
+
+@njit(cache=True, _nrt=False)
+def init_agents(q, ag):
+    """The actors' beliefs and memories at the start of a replication."""
+    ag[A_US_TRUST] = q[Q_US_TRUST0]
+    ag[A_US_BELIEF] = BELIEF0
+    ag[A_CH_LEVEL] = pymax(q[Q_CE0], q[Q_CH_FLOOR])
+    ag[A_DP_BELIEF] = BELIEF0
+    ag[A_DP_READY_ICBM] = q[Q_ICBM_INTERVAL]
+    ag[A_DP_READY_NUCLEAR] = 1.0
+    return None
+
+
+@njit(cache=True, _nrt=False)
+def step(s, last, ag, q, phys, dbuf, dpos, ent, rs, rec, opts, util, w, x, nxt):
+    """One round of CrisisModel.step.
+
+    s (the state) and last (the four move ids of last round) are updated in
+    place; ent is the replication's refill entropy (sim.core.rng.refill_entropy)
+    and rs uint64 scratch of 12; rec receives the council's result and the outcome code (NONE if
+    the crisis goes on). x and nxt are scratch states; opts, util and w
+    scratch of length >= 8.
+    """
+    phw = phys[PHYS_WORLD]
+    phc = phys[PHYS_CHINA]
+    phr = phys[PHYS_RUSSIA]
+    # 1. Observe
+    if s[S_ROUND] > 0.0:
+        us_observe(ag, q, s[S_CHINA_ENF], last[3], dice(ST_NOISE, dbuf, dpos, ent, rs))
+        dprk_observe(ag, q, s[S_ROUND], last[0], last[3])
+    s[S_TRUST] = ag[A_US_TRUST]
+    # 2. Sanctions
+    strength = us_draft(s[S_SANCTIONS], last[3], q[Q_RES_BASE], ag, q)
+    if strength > 0.0:
+        adopted = deliberate(strength, s, last, ag, q, phc, dbuf, dpos, ent, rs, rec, util, w, x)
+    else:
+        adopted = 0.0
+        rec[R_DRAFTED] = 0.0
+        rec[R_ADOPTED] = 0.0
+        rec[R_CHINA_VOTE] = NONE
+        rec[R_RUSSIA_VOTE] = NONE
+        rec[R_SOFTENINGS] = 0
+    # 3. Enforcement
+    ce = china_choose_enforcement(
+        s, adopted, last, ag, q, phc, dice(ST_CHINA, dbuf, dpos, ent, rs), util, w, x
+    )
+    re = russia_enforce(ce, q)
+    # 4. Moves (each actor draws from its own stream)
+    m_us = us_choose(
+        s, adopted, re, last, ag, q, phw, dice(ST_US, dbuf, dpos, ent, rs), opts, util, w, x
+    )
+    m_china = china_choose(
+        s, adopted, ce, re, last, q, phc, dice(ST_CHINA, dbuf, dpos, ent, rs), opts, util, w, x
+    )
+    m_russia = russia_choose(
+        s, adopted, ce, re, last, q, phr, dice(ST_RUSSIA, dbuf, dpos, ent, rs), opts, util, w, x
+    )
+    m_dprk = dprk_choose(
+        s, adopted, ce, re, last, ag, q, phw, dice(ST_DPRK, dbuf, dpos, ent, rs), opts, util, w, x
+    )
+    # 5. World update
+    transition(s, adopted, ce, re, m_us, m_china, m_russia, m_dprk, phw, nxt)
+    outcome = draw(nxt, dice(ST_WORLD, dbuf, dpos, ent, rs))
+    # 6. Record
+    for k in range(NS):
+        s[k] = nxt[k]
+    last[0] = m_us
+    last[1] = m_china
+    last[2] = m_russia
+    last[3] = m_dprk
+    rec[R_OUTCOME] = outcome
+    return outcome

@@ -1,0 +1,545 @@
+"""Batch driver: many replications inside compiled code, the same kernels as the Mesa face.
+
+`simulate(cfg, start, stop)` runs replications start..stop-1 of `cfg` (with
+the streams of sim.core.streams: SeedSequence([run.seed, i])) in one call of
+`run_chunk` and returns a `Block` of numpy arrays: per replication the
+fields of outcomes.csv, and unless `trajectories=False` per round the
+columns of trajectories.parquet. `blocks` splits a run across worker
+processes and hands the results back in seed order, in blocks of run.batch
+seeds. `outcome_rows`, `outcome_lines`, `trajectory_rows` and
+`trajectory_table` decode a block into the Mesa path's rows and the files'
+lines and tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import multiprocessing as mp
+import os
+from collections import deque
+from collections.abc import Iterator
+
+import numpy as np
+import pyarrow as pa
+from numba import njit
+
+from sim.core import kernels as K
+from sim.core.params import CrisisConfig
+from sim.core.rng import POOL_SIZE, first_blocks_into, seed_words
+from sim.core.world import ROUND_COLUMNS
+from sim.io.files import OUTCOME_COLUMNS, TRAJECTORY_SCHEMA
+
+# Per-round columns, split by type (their order in ROUND_COLUMNS is restored on output).
+TRAJ_FLOAT = (
+    "tension",
+    "sanctions_level",
+    "pressure",
+    "china_enforcement",
+    "russia_enforcement",
+    "dprk_capability",
+    "dprk_stability",
+    "us_trust_in_china",
+    "china_cost",
+    "war_hazard",
+    "nuclear_hazard",
+    "collapse_hazard",
+    "resolution_drafted",
+    "resolution_adopted",
+    "escalation_score",
+)
+TRAJ_INT = (
+    "seed",
+    "round",
+    "exercises",
+    "us_move",
+    "china_move",
+    "russia_move",
+    "dprk_move",
+    "china_vote",
+    "russia_vote",
+    "outcome",
+)
+_TF = {name: i for i, name in enumerate(TRAJ_FLOAT)}
+_TI = {name: i for i, name in enumerate(TRAJ_INT)}
+# State fields of the float trajectory columns, in TRAJ_FLOAT order (first 12).
+_TRAJ_STATE = np.array(
+    [
+        K.S_TENSION,
+        K.S_SANCTIONS,
+        K.S_PRESSURE,
+        K.S_CHINA_ENF,
+        K.S_RUSSIA_ENF,
+        K.S_CAPABILITY,
+        K.S_STABILITY,
+        K.S_TRUST,
+        K.S_CHINA_COST,
+        K.S_WAR,
+        K.S_NUCLEAR,
+        K.S_COLLAPSE,
+    ],
+    dtype=np.int64,
+)
+TF_DRAFTED, TF_ADOPTED, TF_ESCALATION = 12, 13, 14
+TI_SEED, TI_ROUND, TI_EXERCISES, TI_US, TI_CHINA, TI_RUSSIA, TI_DPRK = range(7)
+TI_CHINA_VOTE, TI_RUSSIA_VOTE, TI_OUTCOME = 7, 8, 9
+
+OUT_FLOAT = (
+    "peak_tension",
+    "china_cost",
+    "final_tension",
+    "final_sanctions_level",
+    "final_pressure",
+    "final_china_enforcement",
+    "final_russia_enforcement",
+    "final_dprk_capability",
+    "final_dprk_stability",
+    "final_us_trust_in_china",
+)
+OUT_INT = (
+    "seed",
+    "outcome",
+    "outcome_round",
+    "rounds_played",
+    "resolutions_adopted",
+    "dprk_tests",
+    "final_exercises",
+)
+_OUT_STATE = np.array(
+    [
+        K.S_CHINA_COST,
+        K.S_TENSION,
+        K.S_SANCTIONS,
+        K.S_PRESSURE,
+        K.S_CHINA_ENF,
+        K.S_RUSSIA_ENF,
+        K.S_CAPABILITY,
+        K.S_STABILITY,
+        K.S_TRUST,
+    ],
+    dtype=np.int64,
+)
+assert set(OUT_FLOAT) | set(OUT_INT) == set(OUTCOME_COLUMNS)
+assert set(TRAJ_FLOAT) | set(TRAJ_INT) == {"seed", *ROUND_COLUMNS}
+
+MOVE_NAMES = K.MOVE_NAMES
+VOTE_NAMES = K.VOTES
+OUTCOME_NAMES = K.OUTCOMES
+
+
+@njit(cache=True)
+def _entropy(seed_w, i):
+    """The uint32 words of SeedSequence([run.seed, i]).entropy."""
+    n_i = 1
+    v = i
+    while v >= 4294967296:
+        v //= 4294967296
+        n_i += 1
+    ent = np.empty(seed_w.shape[0] + n_i, dtype=np.uint32)
+    ent[: seed_w.shape[0]] = seed_w
+    v = i
+    for k in range(n_i):
+        ent[seed_w.shape[0] + k] = v % 4294967296
+        v //= 4294967296
+    return ent
+
+
+@njit(cache=True)
+def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
+    """Replications start..stop-1; fills of/oi (per replication) and tf/ti (per round).
+
+    Returns the number of trajectory rows written (0 unless record).
+    """
+    phw = phys[K.PHYS_WORLD]
+    dbuf = np.empty((K.NSTREAMS, 64))
+    dpos = np.zeros(2 * K.NSTREAMS, dtype=np.int64)
+    s = np.empty(K.NS)
+    x = np.empty(K.NS)
+    nxt = np.empty(K.NS)
+    ag = np.empty(K.NA)
+    last = np.empty(4, dtype=np.int64)
+    rec = np.empty(K.NR)
+    opts = np.empty(8, dtype=np.int64)
+    util = np.empty(8)
+    w = np.empty(8)
+    rs = np.empty(12, dtype=np.uint64)
+    row = 0
+    for j in range(stop - start):
+        i = start + j
+        ent = _entropy(seed_w, i)
+        first_blocks_into(ent, dbuf, rs)
+        n_e = ent.shape[0]
+        rent = np.zeros((n_e if n_e >= POOL_SIZE else POOL_SIZE) + 2, dtype=np.uint32)
+        rent[:n_e] = ent
+        dpos[:] = 0
+        K.init_agents(q, ag)
+        K.initial_state(q, phw, s)
+        last[:] = K.OPENING
+        peak = s[K.S_TENSION]
+        resolutions = 0
+        tests = 0
+        outcome = K.O_STANDOFF
+        outcome_round = -1
+        for _ in range(rounds):
+            o = K.step(s, last, ag, q, phys, dbuf, dpos, rent, rs, rec, opts, util, w, x, nxt)
+            if rec[K.R_ADOPTED] > 0.0:
+                resolutions += 1
+            if K.MOVE_IS_TEST[last[3]]:
+                tests += 1
+            peak = K.pymax(peak, s[K.S_TENSION])
+            if record:
+                for k in range(_TRAJ_STATE.shape[0]):
+                    tf[row, k] = s[_TRAJ_STATE[k]]
+                tf[row, TF_DRAFTED] = rec[K.R_DRAFTED] if rec[K.R_DRAFTED] > 0.0 else np.nan
+                tf[row, TF_ADOPTED] = rec[K.R_ADOPTED] if rec[K.R_ADOPTED] > 0.0 else np.nan
+                tf[row, TF_ESCALATION] = K.recorded_escalation(s, o)
+                ti[row, TI_SEED] = i
+                ti[row, TI_ROUND] = int(s[K.S_ROUND])
+                ti[row, TI_EXERCISES] = 1 if s[K.S_EXERCISES] != 0.0 else 0
+                ti[row, TI_US] = last[0]
+                ti[row, TI_CHINA] = last[1]
+                ti[row, TI_RUSSIA] = last[2]
+                ti[row, TI_DPRK] = last[3]
+                ti[row, TI_CHINA_VOTE] = int(rec[K.R_CHINA_VOTE])
+                ti[row, TI_RUSSIA_VOTE] = int(rec[K.R_RUSSIA_VOTE])
+                ti[row, TI_OUTCOME] = o
+                row += 1
+            if o != K.NONE:
+                outcome = o
+                outcome_round = int(s[K.S_ROUND])
+                break
+        of[j, 0] = peak
+        for k in range(_OUT_STATE.shape[0]):
+            of[j, 1 + k] = s[_OUT_STATE[k]]
+        oi[j, 0] = i
+        oi[j, 1] = outcome
+        oi[j, 2] = outcome_round
+        oi[j, 3] = int(s[K.S_ROUND])
+        oi[j, 4] = resolutions
+        oi[j, 5] = tests
+        oi[j, 6] = 1 if s[K.S_EXERCISES] != 0.0 else 0
+    return row
+
+
+class Compiled:
+    """A config's arrays for the kernels, built once (params, perceptions, base seed)."""
+
+    def __init__(self, cfg: CrisisConfig):
+        self.cfg = cfg
+        self.q = K.params_array(cfg)
+        self.phys = K.perceptions_array(cfg)
+        self.seed_w = seed_words(cfg.run.seed)
+        self.rounds = cfg.run.rounds
+
+
+class Block:
+    """Replications start..stop-1 as arrays: one row per replication, one per round.
+
+    Codes: outcome (into OUTCOME_NAMES; -1 in trajectories for none), moves
+    (into MOVE_NAMES), votes (into VOTE_NAMES; -1 for none), outcome_round -1
+    for none, exercises 0/1; a missing resolution strength is NaN.
+    """
+
+    __slots__ = ("start", "stop", "of", "oi", "tf", "ti")
+
+    def __init__(self, start, stop, of, oi, tf=None, ti=None):
+        self.start, self.stop = start, stop
+        self.of, self.oi, self.tf, self.ti = of, oi, tf, ti
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    @property
+    def outcomes(self) -> dict[str, np.ndarray]:
+        return {
+            **{name: self.oi[:, k] for k, name in enumerate(OUT_INT)},
+            **{name: self.of[:, k] for k, name in enumerate(OUT_FLOAT)},
+        }
+
+    @property
+    def trajectories(self) -> dict[str, np.ndarray] | None:
+        if self.tf is None:
+            return None
+        return {
+            **{name: self.ti[:, k] for k, name in enumerate(TRAJ_INT)},
+            **{name: self.tf[:, k] for k, name in enumerate(TRAJ_FLOAT)},
+        }
+
+    def part(self, start: int, stop: int) -> Block:
+        """Replications start..stop-1 of this block (views, no copy)."""
+        a, b = start - self.start, stop - self.start
+        if self.tf is None:
+            return Block(start, stop, self.of[a:b], self.oi[a:b])
+        rows = np.concatenate(([0], np.cumsum(self.oi[:, OI_ROUNDS])))
+        ra, rb = rows[a], rows[b]
+        return Block(start, stop, self.of[a:b], self.oi[a:b], self.tf[ra:rb], self.ti[ra:rb])
+
+    @staticmethod
+    def join(parts: list[Block]) -> Block:
+        """Consecutive blocks as one."""
+        if len(parts) == 1:
+            return parts[0]
+        traj = parts[0].tf is not None
+        return Block(
+            parts[0].start,
+            parts[-1].stop,
+            np.concatenate([p.of for p in parts]),
+            np.concatenate([p.oi for p in parts]),
+            np.concatenate([p.tf for p in parts]) if traj else None,
+            np.concatenate([p.ti for p in parts]) if traj else None,
+        )
+
+
+OI_OUTCOME, OI_ROUND, OI_ROUNDS, OI_RESOLUTIONS, OI_TESTS = 1, 2, 3, 4, 5
+OF_PEAK = 0
+assert OUT_INT[OI_ROUNDS] == "rounds_played" and OUT_FLOAT[OF_PEAK] == "peak_tension"
+
+
+def simulate(
+    cfg: CrisisConfig | Compiled,
+    start: int = 0,
+    stop: int | None = None,
+    trajectories: bool = True,
+) -> Block:
+    """Run replications start..stop-1 (default: all of run.seeds) in compiled code."""
+    c = cfg if isinstance(cfg, Compiled) else Compiled(cfg)
+    if stop is None:
+        stop = c.cfg.run.seeds
+    n = max(0, stop - start)
+    of = np.empty((n, len(OUT_FLOAT)))
+    oi = np.empty((n, len(OUT_INT)), dtype=np.int64)
+    cap = n * c.rounds if trajectories else 0
+    tf = np.empty((cap, len(TRAJ_FLOAT)))
+    ti = np.empty((cap, len(TRAJ_INT)), dtype=np.int64)
+    rows = run_chunk(c.seed_w, start, stop, c.rounds, c.q, c.phys, trajectories, of, oi, tf, ti)
+    if not trajectories:
+        return Block(start, stop, of, oi)
+    # Keep only the rows written, without holding on to the unused capacity.
+    return Block(start, stop, of, oi, tf[:rows].copy(), ti[:rows].copy())
+
+
+# ---------------------------------------------------------------- many seeds, many processes
+MIN_SEEDS_PER_WORKER = 2000  # below this a worker process costs more than it saves
+MAX_UNIT_ROWS = 2_000_000  # trajectory rows a worker computes at a time (memory bound)
+
+
+def workers_available() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(cfg: CrisisConfig, seeds: int) -> int:
+    """Processes a run of `seeds` replications uses: run.workers (0: all cores), if worth it."""
+    wanted = cfg.run.workers
+    if not wanted:
+        # Inside a launcher's worker process the cores are shared out already.
+        wanted = 1 if mp.parent_process() is not None else workers_available()
+    return max(1, min(wanted, seeds // MIN_SEEDS_PER_WORKER))
+
+
+def _unit_size(seeds: int, workers: int, rounds: int) -> int:
+    """Seeds per task: several tasks per worker to balance, few enough to amortise a task."""
+    size = max(250, min(10_000, -(-seeds // (workers * 8))))
+    return max(1, min(size, MAX_UNIT_ROWS // rounds))
+
+
+def plan(start: int, stop: int, size: int, unit: int) -> list[list[tuple[int, int]]]:
+    """Tasks of about `unit` seeds, each a list of pieces (a, b) that never cross a block edge.
+
+    Blocks are start + k * size; a task holds several small blocks whole, or a
+    part of a large one, so its pieces can be put back together block by block.
+    """
+    tasks: list[list[tuple[int, int]]] = []
+    task: list[tuple[int, int]] = []
+    count = 0
+    for b0 in range(start, stop, size):
+        b1 = min(b0 + size, stop)
+        for a in range(b0, b1, unit):
+            piece = (a, min(a + unit, b1))
+            task.append(piece)
+            count += piece[1] - piece[0]
+            if count >= unit:
+                tasks.append(task)
+                task, count = [], 0
+    if task:
+        tasks.append(task)
+    return tasks
+
+
+class Output:
+    """A piece of a run as it goes to disk: its outcomes, outcomes.csv lines, trajectory table."""
+
+    __slots__ = ("block", "lines", "table")
+
+    def __init__(self, block: Block, lines: str, table: pa.Table | None):
+        self.block, self.lines, self.table = block, lines, table
+
+    @classmethod
+    def of(cls, block: Block) -> Output:
+        table = trajectory_table(block) if block.tf is not None else None
+        return cls(Block(block.start, block.stop, block.of, block.oi), outcome_lines(block), table)
+
+    @staticmethod
+    def join(parts: list[Output]) -> Output:
+        if len(parts) == 1:
+            return parts[0]
+        tables = [p.table for p in parts]
+        table = None if tables[0] is None else pa.concat_tables(tables).combine_chunks()
+        block = Block.join([p.block for p in parts])
+        return Output(block, "".join(p.lines for p in parts), table)
+
+
+def _task(c: Compiled, pieces: list[tuple[int, int]], trajectories: bool, render: bool) -> list:
+    """One task: its replications in one compiled call, handed back piece by piece."""
+    block = simulate(c, pieces[0][0], pieces[-1][1], trajectories)
+    parts = [block.part(a, b) for a, b in pieces]
+    return [Output.of(p) for p in parts] if render else parts
+
+
+def _pool(workers: int):
+    """Worker processes started by a fork server that has the kernels loaded already."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["sim.runs.batch"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
+def _pieces(c: Compiled, tasks: list, trajectories: bool, render: bool, workers: int) -> Iterator:
+    """Every task's pieces in seed order; at most two tasks per worker in flight."""
+    if workers == 1:
+        for task in tasks:
+            yield from _task(c, task, trajectories, render)
+        return
+    with _pool(workers) as pool:
+        pending: deque = deque()
+        todo = iter(tasks)
+        try:
+            while True:
+                while len(pending) < 2 * workers:
+                    task = next(todo, None)
+                    if task is None:
+                        break
+                    pending.append(pool.submit(_task, c, task, trajectories, render))
+                if not pending:
+                    return
+                yield from pending.popleft().result()
+        finally:
+            for f in pending:
+                f.cancel()
+
+
+def _chunks(cfg, start, stop, size, trajectories, workers, render) -> Iterator:
+    stop = cfg.run.seeds if stop is None else stop
+    size = size or cfg.run.batch
+    seeds = max(0, stop - start)
+    workers = workers or worker_count(cfg, seeds)
+    tasks = plan(start, stop, size, _unit_size(seeds, workers, cfg.run.rounds))
+    join = Output.join if render else Block.join
+    held: list = []
+    for piece in _pieces(Compiled(cfg), tasks, trajectories, render, workers):
+        held.append(piece)
+        end = (piece.block if render else piece).stop
+        if (end - start) % size == 0 or end == stop:
+            yield join(held)
+            held = []
+
+
+def blocks(
+    cfg: CrisisConfig,
+    start: int = 0,
+    stop: int | None = None,
+    size: int | None = None,
+    trajectories: bool = True,
+    workers: int | None = None,
+) -> Iterator[Block]:
+    """Replications start..stop-1 in consecutive blocks of `size` (default run.batch) seeds.
+
+    Contiguous ranges of seeds go to worker processes (default: `worker_count`)
+    and come back in seed order; the blocks are the same whatever the number
+    of workers, and at most two tasks per worker are in flight, so memory does
+    not grow with seeds.
+    """
+    return _chunks(cfg, start, stop, size, trajectories, workers, render=False)
+
+
+def outputs(cfg: CrisisConfig, workers: int | None = None) -> Iterator[Output]:
+    """Every replication of `cfg` as blocks of run.batch seeds, rendered for the files.
+
+    The workers format the outcomes.csv lines and build the trajectory tables,
+    so the parent process only writes.
+    """
+    return _chunks(cfg, 0, None, None, True, workers, render=True)
+
+
+# ---------------------------------------------------------------- decoding
+def outcome_rows(block: Block) -> list[tuple]:
+    """The rows of sim.runs.replications.outcome_row, as Python values."""
+    cols = {k: v.tolist() for k, v in block.outcomes.items()}
+    cols["outcome"] = [OUTCOME_NAMES[v] for v in cols["outcome"]]
+    cols["outcome_round"] = [None if v < 0 else v for v in cols["outcome_round"]]
+    cols["final_exercises"] = [v != 0 for v in cols["final_exercises"]]
+    return list(zip(*(cols[name] for name in OUTCOME_COLUMNS), strict=True))
+
+
+def outcome_lines(block: Block) -> str:
+    """The block's lines of outcomes.csv (no header), as sim.io.files.OutcomeWriter writes them."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerows(("" if v is None else v for v in row) for row in outcome_rows(block))
+    return buf.getvalue()
+
+
+def trajectory_rows(block: Block) -> list[tuple]:
+    """(seed, *CrisisModel.rows[k]) for every round, as Python values."""
+    t = block.trajectories
+    cols = {k: v.tolist() for k, v in t.items()}
+    for name in ("us_move", "china_move", "russia_move", "dprk_move"):
+        cols[name] = [MOVE_NAMES[v] for v in cols[name]]
+    for name in ("china_vote", "russia_vote"):
+        cols[name] = [None if v < 0 else VOTE_NAMES[v] for v in cols[name]]
+    cols["outcome"] = [OUTCOME_NAMES[v] if v >= 0 else "" for v in cols["outcome"]]
+    cols["exercises"] = [v != 0 for v in cols["exercises"]]
+    for name in ("resolution_drafted", "resolution_adopted"):
+        cols[name] = [None if v != v else v for v in cols[name]]
+    return list(zip(*(cols[name] for name in ("seed", *ROUND_COLUMNS)), strict=True))
+
+
+@functools.cache
+def _names() -> tuple[pa.Array, pa.Array, pa.Array]:
+    """The code tables as Arrow strings (built on first use: pa.array loads pandas)."""
+    moves = pa.array(MOVE_NAMES, type=pa.string())
+    votes = pa.array(VOTE_NAMES, type=pa.string())
+    return moves, votes, pa.array([*OUTCOME_NAMES, ""], type=pa.string())  # code -1 -> ""
+
+
+def trajectory_table(block: Block) -> pa.Table:
+    """The block's rows of trajectories.parquet (sim.io.files.TRAJECTORY_SCHEMA)."""
+    t = block.trajectories
+    move_names, vote_names, outcome_names = _names()
+    arrays = []
+    for field in TRAJECTORY_SCHEMA:
+        name = field.name
+        v = t[name]
+        if name in ("us_move", "china_move", "russia_move", "dprk_move"):
+            arr = move_names.take(pa.array(v))
+        elif name in ("china_vote", "russia_vote"):
+            arr = vote_names.take(pa.array(np.maximum(v, 0), mask=v < 0))
+        elif name == "outcome":
+            arr = outcome_names.take(pa.array(np.where(v < 0, len(OUTCOME_NAMES), v)))
+        elif name == "exercises":
+            arr = pa.array(v != 0, type=field.type)
+        elif name in ("resolution_drafted", "resolution_adopted"):
+            arr = pa.array(v, type=field.type, mask=np.isnan(v))
+        elif field.type == pa.int32():
+            arr = pa.array(v.astype(np.int32), type=field.type)
+        else:
+            arr = pa.array(v, type=field.type)
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, schema=TRAJECTORY_SCHEMA)

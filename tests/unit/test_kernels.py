@@ -1,0 +1,72 @@
+"""The kernels' own building blocks: numpy's generator, Python's sum and inverse normal."""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+
+import numpy as np
+import pytest
+
+from sim.core import kernels as K
+from sim.core import rng
+from sim.core.agents import logit_choice, logit_probabilities
+from sim.core.streams import Streams
+
+
+def test_rng_matches_numpy():
+    for seed in (0, 1, 20170809, 2**32 + 5, 2**63 - 1):
+        for i in (0, 1, 199, 2**32 - 1, 2**33 + 3):
+            ss = np.random.SeedSequence([seed, i])
+            words = rng.seed_words([seed, i])
+            first = rng.first_blocks(words, np.empty((7, 64)))
+            assert (first == np.random.default_rng(ss).random((7, 64))).all()
+            for stream in (0, 6):
+                for block in (1, 2, 300):
+                    key = np.random.SeedSequence(ss.entropy, spawn_key=(stream, block))
+                    want = np.random.default_rng(key).random(64)
+                    assert (rng.refill_block(words, stream, block, np.empty(64)) == want).all()
+
+
+def test_a_stream_continues_past_its_block_with_the_keyed_generator():
+    ss = np.random.SeedSequence([20170809, 3])
+    dice = Streams(ss).dice("council")
+    draws = [dice() for _ in range(64 * 3)]
+    k = K.STREAMS.index("council")
+    want = list(np.random.default_rng(ss).random((7, 64))[k])
+    for block in (1, 2):
+        key = np.random.SeedSequence(ss.entropy, spawn_key=(k, block))
+        want += list(np.random.default_rng(key).random(64))
+    assert draws == want
+
+
+def test_a_spawned_seed_sequence_is_refused():
+    with pytest.raises(ValueError, match="spawn key"):
+        Streams(np.random.SeedSequence(1).spawn(1)[0])
+
+
+def test_builtins_match_python():
+    r = random.Random(7)
+    nd = statistics.NormalDist()
+    for _ in range(20000):
+        p = r.choice([r.random(), r.random() * 1e-10, 1 - r.random() * 1e-10, 0.5])
+        p = min(max(p, 1e-12), 1 - 1e-12)
+        assert K.inv_cdf(p) == nd.inv_cdf(p)
+        n = r.randint(1, 7)
+        w = [math.exp(20 * (r.random() - 1) * r.choice([0.01, 1, 5])) for _ in range(n)]
+        assert K.pysum(np.array(w), n) == sum(w)
+
+
+def test_logit_choice_picks_in_proportion_to_its_probabilities():
+    utilities = [0.1, 0.3, -0.2, 0.25]
+    probs = logit_probabilities(utilities, 8.0)
+    assert sum(probs) == pytest.approx(1.0)
+    assert max(range(4), key=probs.__getitem__) == 1
+    r = random.Random(11)
+    n = 40_000
+    counts = [0] * 4
+    for _ in range(n):
+        counts[logit_choice(utilities, 8.0, r.random())] += 1
+    for c, p in zip(counts, probs, strict=True):
+        assert abs(c / n - p) < 4 * math.sqrt(p * (1 - p) / n)
