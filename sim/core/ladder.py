@@ -104,3 +104,15 @@ NUCLEAR_USE = Move("nuclear_use", "any", 9, "2042", -10.0, NUCLEAR, "nuclear det
 
 def all_moves() -> list[Move]:
     return [m for menu in MENUS.values() for m in menu.values()]
+
+# The Security Council's events, coded like the moves: each permanent member's answer
+# to a draft (directed at the UN), and an adopted resolution (the UN against the DPRK).
+VOTE_MOVES: dict[str, Move] = _menu(
+    "council",
+    ("yes", 2, "051", 3.4, STATUS_QUO, "vote for the draft resolution"),
+    ("soften", 3, "025", -0.3, STATUS_QUO, "ask for the draft to be watered down"),
+    ("veto", 3, "129", -5.0, STATUS_QUO, "veto the draft resolution"),
+)
+RESOLUTION = Move(
+    "resolution_adopted", "unsc", 4, "163", -8.0, NONVIOLENT, "sanctions resolution adopted"
+)
