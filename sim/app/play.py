@@ -123,7 +123,7 @@ def main(conf: CrisisConfig, outdir: Path, read=input, write=print) -> dict:
             game.answer(ask(d, read, write))
     except (Stop, KeyboardInterrupt) as why:
         reason = why if isinstance(why, Stop) else "interrupted"
-        write(f"game stopped in round {game.round + 1} ({reason}); nothing written.")
+        write(f"\ngame stopped in round {game.round + 1} ({reason}); nothing written.")
         sys.exit(1)
     m = game.model
     played = outcome_text(m.outcome, m.outcome_round, start)
