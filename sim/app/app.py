@@ -83,6 +83,8 @@ def Timeline(model: ExplorerModel):
     update_counter.get()
     with solara.Card("Timeline"):
         solara.Markdown(f"**{model.status()}** (scenario {model.scenario_name})")
+        for note in model.notes:
+            solara.Warning(note)
         if model.changes:
             changed = "; ".join(
                 f"{k.removeprefix('actors.')}: {old} \u2192 {new}" for k, old, new in model.changes
@@ -246,7 +248,7 @@ def Sources(model: ExplorerModel):
 
 def model_params() -> dict:
     params = {
-        "scenario": {
+        "scenario_name": {
             "type": "Select",
             "value": "baseline",
             "values": scenarios(),

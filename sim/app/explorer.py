@@ -132,16 +132,22 @@ class ExplorerModel(mesa.Model):
 
     def __init__(
         self,
-        scenario: str = "baseline",
+        scenario_name: str = "baseline",
         seat: str = "none",
         seed: int | str = DEFAULT_SEED,
         rounds: int = 24,
+        scenario=None,  # Mesa's own Scenario object, handed back on reset; not ours
         **values,
     ):
-        seed = int(str(seed).strip() or DEFAULT_SEED)
+        self.notes: list[str] = []
+        text = str(seed).strip()
+        if not text.isdigit():
+            self.notes.append(f"seed {text!r} is not a whole number >= 0; using {DEFAULT_SEED}")
+            text = str(DEFAULT_SEED)
+        seed = int(text)
         super().__init__(rng=seed)
-        self.scenario_name = scenario
-        self.cfg, self.changes = build_config(scenario, seed, rounds, values)
+        self.scenario_name = scenario_name
+        self.cfg, self.changes = build_config(scenario_name, seed, rounds, values)
         self.seat = None if seat in (None, "none") else seat
         self.game = Game(self.cfg, 0, self.seat)
         self.history: list[dict] = []  # the explanations of each round, by actor
