@@ -158,7 +158,9 @@ def Seat(model: ExplorerModel):
             with solara.Row():
                 solara.Button(f"{i}. {o.label}", on_click=choose, color="primary", outlined=True)
                 solara.Text(f"{o.description} (model p = {100 * o.probability:.1f}%{value})")
-        solara.Markdown(f"Advice: the model's {name} would most likely choose **{d.advice.label}**.")
+        solara.Markdown(
+            f"Advice: the model's {name} would most likely choose **{d.advice.label}**."
+        )
 
 
 @solara.component
@@ -299,10 +301,9 @@ PLOTS = [
 @solara.component
 def Page():
     model = solara.use_memo(ExplorerModel, [])
-    with solara.Sidebar():
-        with solara.Details("What the sliders mean"):
-            for p in preferences():
-                solara.Markdown(f"**{p.label}**: {p.source}")
+    with solara.Sidebar(), solara.Details("What the sliders mean"):
+        for p in preferences():
+            solara.Markdown(f"**{p.label}**: {p.source}")
     SolaraViz(
         model,
         components=[

@@ -108,7 +108,9 @@ def explain(actor, kind: str, *args) -> list[Option]:
         own = type(actor).draft(actor, state, last, base)
         strength = own if own > 0.0 else routine_draft(actor, state, base)
         return [
-            Option(False, "no draft", "table nothing at the Security Council", None, float(own == 0)),
+            Option(
+                False, "no draft", "table nothing at the Security Council", None, float(own == 0)
+            ),
             Option(
                 True,
                 "table a draft",

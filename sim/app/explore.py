@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 
@@ -18,9 +19,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
         parser.error(f"--port {args.port} is not a port; allowed: 1-65535")
-    try:
-        import solara  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("solara") is None:
         sys.exit("crisis-sim-explore needs solara: pip install 'crisis-sim[explore]'")
     env = {
         **os.environ,

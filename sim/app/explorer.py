@@ -209,9 +209,9 @@ class ExplorerModel(mesa.Model):
             if drafted is None:
                 lanes["UN Security Council"].append("")
             elif adopted is not None:
-                lanes["UN Security Council"].append(f"adopted {adopted:.2f} (CN {cv}, RU {rv})")
+                lanes["UN Security Council"].append(f"adopted {adopted:.2f}")
             else:
-                lanes["UN Security Council"].append(f"failed (CN {cv}, RU {rv})")
+                lanes["UN Security Council"].append(f"failed: CN {cv}, RU {rv}")
             outcome = row[23]
             lanes["Talks / outcome"].append(outcome.replace("_", " ") if outcome else "")
         return list(lanes.items())

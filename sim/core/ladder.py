@@ -105,6 +105,7 @@ NUCLEAR_USE = Move("nuclear_use", "any", 9, "2042", -10.0, NUCLEAR, "nuclear det
 def all_moves() -> list[Move]:
     return [m for menu in MENUS.values() for m in menu.values()]
 
+
 # The Security Council's events, coded like the moves: each permanent member's answer
 # to a draft (directed at the UN), and an adopted resolution (the UN against the DPRK).
 VOTE_MOVES: dict[str, Move] = _menu(

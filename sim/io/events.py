@@ -116,8 +116,10 @@ def month_codes(rounds: np.ndarray, start: str) -> tuple[np.ndarray, np.ndarray,
     year, month = (int(x) for x in start.split("-"))
     months = (year * 12 + month - 1) + (rounds.astype(np.int64) - 1)
     y, m = months // 12, months % 12 + 1
-    return ((y * 100 + m) * 100 + 1).astype(np.int32), (y * 100 + m).astype(np.int32), y.astype(
-        np.int32
+    return (
+        ((y * 100 + m) * 100 + 1).astype(np.int32),
+        (y * 100 + m).astype(np.int32),
+        y.astype(np.int32),
     )
 
 
@@ -235,7 +237,8 @@ CODEBOOK_GOLDSTEIN = {
 
 
 def goldstein_of(cameo: str) -> float | None:
-    """The Goldstein score of a CAMEO code: the ladder's where a move has it, else the codebook's."""
+    """The Goldstein score of a CAMEO code: the ladder's where a move has it, else the
+    codebook's."""
     from sim.core.ladder import all_moves
 
     for m in [*all_moves(), *VOTE_MOVES.values(), RESOLUTION]:

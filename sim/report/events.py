@@ -111,9 +111,7 @@ def goldstein_figure(run: Run, outdir: Path, formats) -> Figure | None:
         if history is not None:
             h = history_series(history, a1, a2)
             if not h.empty:
-                ax.plot(
-                    h["month"], h["mean"], "o", ms=4, color="#d95f02", label="2016-2019 record"
-                )
+                ax.plot(h["month"], h["mean"], "o", ms=4, color="#d95f02", label="2016-2019 record")
         ax.axhline(0.0, color="#888888", lw=0.6)
         ax.set_ylim(-10.5, 10.5)
         ax.set_ylabel(f"{label}\nGoldstein")

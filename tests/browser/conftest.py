@@ -50,7 +50,10 @@ def explorer_url(tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("explorer") / "server.log"
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+    }
     with open(log, "w") as fh:
         server = subprocess.Popen(
             [sys.executable, "-m", "sim.app.explore", "--port", str(port)],
