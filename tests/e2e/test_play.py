@@ -78,3 +78,25 @@ def test_an_unknown_actor_is_one_clear_line(tmp_path):
     assert done.returncode == 2
     assert "play.actor='japan' is unknown; allowed: us, china, russia, dprk" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_ctrl_c_stops_in_one_line(tmp_path):
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    proc = subprocess.Popen(
+        [console_script(), "task=play", "play.actor=russia", f"hydra.run.dir={tmp_path}"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
+    seen = ""
+    deadline = time.monotonic() + 120
+    while "choice [" not in seen and time.monotonic() < deadline:
+        seen += proc.stdout.read(1)
+    assert "choice [" in seen
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert "Traceback" not in err
+    assert out.strip().splitlines()[-1] == "game stopped in round 1 (interrupted); nothing written."
