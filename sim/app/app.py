@@ -30,7 +30,7 @@ CSS = """
 <style>
 .cs-lanes {border-collapse: collapse; font-size: 12px; font-family: sans-serif;}
 .cs-lanes th, .cs-lanes td {border: 1px solid #ddd; padding: 2px 4px; white-space: nowrap;}
-.cs-lanes th.lane {text-align: left; background: #f4f4f4;}
+.cs-lanes th.lane {text-align: left; background: #f4f4f4; position: sticky; left: 0; z-index: 1;}
 .cs-table {border-collapse: collapse; font-size: 13px; font-family: sans-serif;}
 .cs-table th, .cs-table td {border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left;}
 .cs-table td.num {text-align: right; font-variant-numeric: tabular-nums;}
@@ -51,7 +51,7 @@ def _shade(score: float | None) -> str:
     return "#eeeeee"
 
 
-def lanes_html(model: ExplorerModel, last: int = 24) -> str:
+def lanes_html(model: ExplorerModel, last: int = 60) -> str:
     lanes = model.lanes()
     n = len(lanes[0][1])
     first = max(0, n - last)
@@ -73,7 +73,9 @@ def lanes_html(model: ExplorerModel, last: int = 24) -> str:
             tds.append(f"<td style='background:{colour}'>{text}</td>")
         rows.append(f"<tr><th class='lane'>{html.escape(name)}</th>{''.join(tds)}</tr>")
     return (
-        CSS + "<div style='overflow-x:auto'><table class='cs-lanes' id='swimlanes'>"
+        # right-to-left scrolling starts the view at the newest round; the table reads left to right
+        CSS + "<div style='overflow-x:auto; direction:rtl'>"
+        "<table class='cs-lanes' id='swimlanes' style='direction:ltr'>"
         f"<tr><th class='lane'>lane</th>{head}</tr>{''.join(rows)}</table></div>"
     )
 
