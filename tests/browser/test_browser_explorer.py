@@ -217,6 +217,7 @@ def test_a_played_game_as_the_us_reaches_an_outcome(page):
     assert "The model's own United States on the same seed" in text
     assert "95% Wilson" in text
     page.get_by_text("Game over").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # the plots redraw after the panels
     shot(page, "finished_game.png")
 
 
