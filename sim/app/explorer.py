@@ -166,8 +166,13 @@ class ExplorerModel(mesa.Model):
 
     def step(self) -> None:
         """One round when no one is seated; with a seat, rounds advance by the person's answers."""
-        if self.game.done or self.seat is not None:
-            self.running = not self.game.done
+        if self.game.done:
+            self.running = False
+            return
+        if self.seat is not None:
+            # The person's answers advance a seated game; stepping pauses the controls
+            # (Mesa's Step and play buttons follow `running`) instead of spinning.
+            self.running = False
             return
         self.game.step()
         self._after_round()

@@ -95,3 +95,13 @@ def test_only_the_app_imports_the_visualisation():
             assert not visual, f"{path} imports {visual}"
         if "report" in path.parts:
             assert not {n for n in _imports(path) if n.startswith("sim.runs")}, path
+
+
+def test_a_seated_game_advances_by_answers_not_by_step():
+    model = ExplorerModel(seat="dprk", rounds=6)
+    model.step()
+    assert model.crisis.state.round == 0 and not model.running
+    assert model.answer(model.game.pending().options[0].key)
+    assert model.crisis.state.round == 1 and model.running
+    assert model.history[-1]["dprk"].by == "player"
+    assert model.history[-1]["us"].by == "model"
