@@ -16,7 +16,7 @@ from sim.app.errors import explain, fail
 from sim.app.resources import CONFIGS
 from sim.core.params import CrisisConfig
 from sim.report import text
-from sim.runs import replications
+from sim.runs import events, replications
 
 register()
 
@@ -27,11 +27,16 @@ def app(cfg: DictConfig) -> dict:
     outdir = Path(HydraConfig.get().runtime.output_dir)
     if conf.task == "sensitivity":
         return run_sensitivity(conf, outdir)
+    if conf.task == "play":
+        from sim.app import play
+
+        return play.main(conf, outdir)
     if HydraConfig.get().mode == RunMode.MULTIRUN:  # reuses complete outputs (resume)
         from sim.runs import sweep
 
         return sweep.run_job(conf, outdir)
     summary = replications.run(conf, outdir)
+    events.write(conf, outdir)
     print(text.run_table(summary))
     if conf.report.enabled:
         from sim.report import build

@@ -247,6 +247,22 @@ class China(Actor):
         n = K.china_enforcement_scores(s, adopted, ids, self.board.q, self.ph, self._util, self._x)
         return list(zip(self.levels, self._util[:n].tolist(), strict=True))
 
+    def vote_scores(
+        self, s: State, last: Decisions, strength: float, softened: float
+    ) -> list[tuple[str, float]]:
+        """(vote, value) of yes, soften and veto, as `vote` weighs them."""
+        sa, ids = self._arrays(s, last)
+        m = self.board
+        K.china_vote_scores(
+            sa, ids, strength, softened, m.memory, m.q, self.ph, self._util, self._x
+        )
+        return list(zip(VOTES, self._util[:3].tolist(), strict=True))
+
+    @level.setter
+    def level(self, value: float) -> None:
+        """Set the declared level (a person in China's seat chooses it)."""
+        self.board.memory[K.A_CH_LEVEL] = value
+
     def choose_enforcement(self, state: State, adopted: float, last: Decisions) -> float:
         s, ids = self._arrays(state, last)
         m = self.board

@@ -109,3 +109,15 @@ def all_moves() -> list[Move]:
 # What happened just before round 1 (August 2017): "fire and fury" from the US,
 # the Guam threat from the DPRK, China and Russia on the sidelines.
 OPENING_MOVES = (US["threaten"], CHINA["hold"], RUSSIA["hold"], DPRK["threaten"])
+
+# The Security Council's events, coded like the moves: each permanent member's answer
+# to a draft (directed at the UN), and an adopted resolution (the UN against the DPRK).
+VOTE_MOVES: dict[str, Move] = _menu(
+    "council",
+    ("yes", 2, "051", 3.4, STATUS_QUO, "vote for the draft resolution"),
+    ("soften", 3, "025", -0.3, STATUS_QUO, "ask for the draft to be watered down"),
+    ("veto", 3, "129", -5.0, STATUS_QUO, "veto the draft resolution"),
+)
+RESOLUTION = Move(
+    "resolution_adopted", "unsc", 4, "163", -8.0, NONVIOLENT, "sanctions resolution adopted"
+)

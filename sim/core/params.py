@@ -259,6 +259,11 @@ class RunParams:
         "Worker processes for the replications, 0 for every core this process may use; "
         "the results do not depend on it.",
     )
+    events: str = p(
+        "auto",
+        source="Write events.parquet (CAMEO-coded events, docs/events.md): auto (when "
+        "run.seeds is under 10,000), true or false.",
+    )
 
 
 @dataclass
@@ -284,9 +289,27 @@ class SensitivityParams:
     parameters: list[str] = field(default_factory=list)  # empty: every actor preference
 
 
+PLAY_ACTORS = ("us", "china", "russia", "dprk")
+
+
+@dataclass
+class PlayParams:
+    """A person plays one actor (task=play); the others follow the model's rules."""
+
+    actor: str = p("us", source="The actor the person plays: us, china, russia or dprk.")
+    replication: int = p(
+        0, 0, 2**31 - 1, "Replication index of the game's random streams (with run.seed)."
+    )
+    compare: int = p(
+        200, 0, 100_000, "Seeds the model's own actor plays, for the distribution beside a game."
+    )
+
+
 @dataclass
 class CrisisConfig:
-    task: str = p("run", source="run (one scenario over run.seeds) or sensitivity.")
+    task: str = p(
+        "run", source="run (one scenario over run.seeds), sensitivity, or play (a person plays)."
+    )
     scenario: ScenarioInfo = field(default_factory=ScenarioInfo)
     run: RunParams = field(default_factory=RunParams)
     actors: ActorsConfig = field(default_factory=ActorsConfig)
@@ -294,6 +317,18 @@ class CrisisConfig:
     council: CouncilParams = field(default_factory=CouncilParams)
     report: ReportParams = field(default_factory=ReportParams)
     sensitivity: SensitivityParams = field(default_factory=SensitivityParams)
+    play: PlayParams = field(default_factory=PlayParams)
+
+
+TASKS = ("run", "sensitivity", "play")
+EVENTS_SWITCH = ("auto", "true", "false")
+EVENTS_AUTO_LIMIT = 10_000  # run.events=auto writes events.parquet below this many seeds
+
+
+def events_enabled(cfg: CrisisConfig) -> bool:
+    """Whether a run of `cfg` writes events.parquet (run.events: auto, true or false)."""
+    switch = str(cfg.run.events).lower()
+    return switch == "true" or (switch == "auto" and cfg.run.seeds < EVENTS_AUTO_LIMIT)
 
 
 class ConfigError(ValueError):
@@ -357,8 +392,16 @@ def validate(cfg: CrisisConfig) -> None:
             f"actors.china.trade_share + actors.russia.trade_share = "
             f"{a.china.trade_share + a.russia.trade_share:g} exceeds 1; allowed: a sum <= 1"
         )
-    if cfg.task not in ("run", "sensitivity"):
-        raise ConfigError(f"task={cfg.task!r} is unknown; allowed: run, sensitivity")
+    if cfg.task not in TASKS:
+        raise ConfigError(f"task={cfg.task!r} is unknown; allowed: {', '.join(TASKS)}")
+    if cfg.play.actor not in PLAY_ACTORS:
+        raise ConfigError(
+            f"play.actor={cfg.play.actor!r} is unknown; allowed: {', '.join(PLAY_ACTORS)}"
+        )
+    if str(cfg.run.events).lower() not in EVENTS_SWITCH:
+        raise ConfigError(
+            f"run.events={cfg.run.events!r} is unknown; allowed: {', '.join(EVENTS_SWITCH)}"
+        )
     if cfg.sensitivity.method not in ("sobol", "morris"):
         raise ConfigError(
             f"sensitivity.method={cfg.sensitivity.method!r} is unknown; allowed: sobol, morris"

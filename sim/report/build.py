@@ -23,14 +23,14 @@ from sim import __version__
 from sim.core.params import CrisisConfig, sources
 from sim.io.run import ReportError, Run, is_run, load_run, overrides, subruns
 from sim.io.sensitivity import is_sensitivity
-from sim.report import compare, document, figures, style, timeline
+from sim.report import compare, document, events, figures, style, timeline
 from sim.report.document import Code, Document, Link, Section, Table, Text
 
 FIGURES = "figures"
 SWEEP_TABLE = "sweep.parquet"
 BASELINE = "baseline"
 # Config sections that say how a run was made, not what world it models.
-NOT_PARAMETERS = ("run.", "report.", "sensitivity.", "scenario.", "task")
+NOT_PARAMETERS = ("run.", "report.", "sensitivity.", "scenario.", "task", "play.")
 DEFAULT_FORMATS = ("png", "svg")
 
 
@@ -201,6 +201,9 @@ def run_report(run: Run, formats: list[str] | None = None) -> Path:
         figures.dprk(run, figdir, fmts),
         timeline.timeline(run, figdir, fmts),
     ]
+    goldstein = events.goldstein_figure(run, figdir, fmts)
+    if goldstein is not None:
+        figs.append(goldstein)
     defaults = asdict(CrisisConfig())
     description = run.config.get("scenario", {}).get("description", "")
     start = f", from {style.month_label(1, run.start)}" if run.start else ""

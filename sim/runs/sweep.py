@@ -22,7 +22,7 @@ import pyarrow as pa
 from sim.core.outcomes import OUTCOMES
 from sim.core.params import ConfigError, CrisisConfig, validate
 from sim.io import sweep as files
-from sim.runs import replications, resume, tipping
+from sim.runs import events, replications, resume, tipping
 
 # Output directories of the jobs this process found complete and did not rerun.
 REUSED: set[str] = set()
@@ -117,7 +117,9 @@ def run_job(conf: CrisisConfig, outdir: Path) -> dict:
         REUSED.add(str(outdir))
         return summary
     conf.run.progress = False
-    return replications.run(conf, outdir)
+    summary = replications.run(conf, outdir)
+    events.write(conf, outdir)
+    return summary
 
 
 def record(sweep_dir: Path, num: int) -> int:
