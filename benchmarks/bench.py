@@ -83,7 +83,8 @@ def measure_once(cmd: list[str], cwd: Path = ROOT) -> Measure:
         out.seek(0)
         err.seek(0)
         m = Measure(wall, usage.ru_maxrss * 1024, proc.returncode, out.read(), err.read())
-        m.extra["peak_total_rss"] = max(total, m.peak_rss)
+        m.extra["peak_total_rss"] = total or m.peak_rss
+        m.extra["cpu"] = usage.ru_utime + usage.ru_stime
     if m.returncode != 0:
         tail = "\n".join(m.stderr.strip().splitlines()[-15:])
         raise SystemExit(f"bench: command failed ({m.returncode}): {' '.join(cmd)}\n{tail}")
@@ -91,13 +92,16 @@ def measure_once(cmd: list[str], cwd: Path = ROOT) -> Measure:
 
 
 def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants now (0 where /proc is missing)."""
+    """Proportional set size (shared pages split among their users) of a process and all
+    its descendants now, in bytes; 0 where /proc is missing. Worker processes share the
+    interpreter and the compiled kernels with their fork server, and a sum of plain
+    resident sets would count those pages once per process."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
@@ -212,7 +216,8 @@ def bench(quick: bool, tmp: Path, log) -> dict:
     def row(name, setting, m: Measure, rate: str, target: str = "", ok: bool | None = None):
         status = "" if ok is None else ("pass" if ok else "**miss**")
         peak = f"{m.peak_rss / MB:.0f} / {m.extra.get('peak_total_rss', m.peak_rss) / MB:.0f}"
-        rows.append([name, setting, f"{m.wall:.1f}", rate, peak, target, status])
+        cpu = f"{m.extra['cpu']:.1f}" if "cpu" in m.extra else ""
+        rows.append([name, setting, f"{m.wall:.1f}", cpu, rate, peak, target, status])
         log(f"  {name} ({setting}): {m.wall:.1f} s, {peak} MB, {rate}")
 
     log("1. the Mesa face and the batch driver, one core, in-process")
@@ -269,6 +274,7 @@ def bench(quick: bool, tmp: Path, log) -> dict:
         [
             "parallel speed-up",
             f"{large:,} seeds",
+            "",
             "",
             f"{speedup:.2f}x",
             "",
@@ -349,12 +355,13 @@ def environment() -> str:
 
 
 def markdown(res: dict, quick: bool, env: str) -> str:
-    head = ["measure", "setting", "wall (s)", "throughput", "peak RSS (MB)", "target", "status"]
+    head = ["measure", "setting", "wall (s)", "CPU (s)", "throughput", "peak memory (MB)"]
+    head += ["target", "status"]
     e = res["engines"]
     lines = [
         f"Measured {env}{' (quick mode: smaller sizes, targets not judged)' if quick else ''}.",
         "",
-        _table(head, res["rows"], "llrrrll"),
+        _table(head, res["rows"], "llrrrrll"),
         "",
         f"One core, per CPU second: the Mesa face {e['mesa']:,.0f} replications/s "
         f"({e['mesa_us_per_round']:.0f} µs per played round), the batch driver "
@@ -367,8 +374,11 @@ def markdown(res: dict, quick: bool, env: str) -> str:
         f"a 1-seed `crisis-sim` run {res['startup']:.1f} s wall with the kernels loaded from "
         "the on-disk cache.",
         "",
-        "Wall times include interpreter and Hydra start-up. Peak RSS: the largest single "
-        "process / the largest sum over the command and its worker processes. Load average "
+        "Wall times include interpreter and Hydra start-up; CPU is user + system time of the "
+        "command and its worker processes. Peak memory: the largest resident set of one "
+        "process / the largest proportional set size (shared pages split) summed over the "
+        "command and its worker processes. The in-process rows (Mesa face, batch driver) "
+        "count CPU seconds of one pinned core and share one measurement. Load average "
         f"after the run: {res['load_after']}; a load above the core count means other work "
         "shared the machine and the times are upper bounds.",
     ]

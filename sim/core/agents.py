@@ -182,7 +182,8 @@ class China(Actor):
 
     def __init__(self, model, params, world, physics, dice):
         super().__init__(model, params, world, physics, dice)
-        self.levels = [e for e in K.LEVELS if e >= params.enforcement_floor]
+        q = model.q  # the levels at or above China's floor, as the kernels read them
+        self.levels = q[K.Q_CH_LEVELS : K.Q_CH_LEVELS + int(q[K.Q_CH_NLEVELS])].tolist()
         self.horizon = world.horizon
 
     @property

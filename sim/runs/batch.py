@@ -401,13 +401,17 @@ def _task(c: Compiled, pieces: list[tuple[int, int]], trajectories: bool, render
 
 
 def _pool(workers: int):
-    """Worker processes started by a fork server that has the kernels loaded already."""
+    """Worker processes forked from a server that has the main module and the kernels loaded.
+
+    Forked from it, a worker neither imports the program again nor loads the
+    compiled kernels from disk; the server itself has no threads to fork.
+    """
     from concurrent.futures import ProcessPoolExecutor
 
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["sim.runs.batch"])
+        ctx.set_forkserver_preload(["__main__", "sim.runs.worker"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 
