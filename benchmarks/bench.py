@@ -410,7 +410,7 @@ def update_readme(path: Path, table: str) -> None:
 
 
 def profile(seeds: int, tmp: Path, top: int = 25) -> str:
-    """Where a baseline run's time goes: phases timed, then cProfile of the Python around them."""
+    """Where a baseline run's time goes: CPU time by phase, then cProfile (wall) of a run."""
     import cProfile
     import io
     import pstats
@@ -424,27 +424,27 @@ def profile(seeds: int, tmp: Path, top: int = 25) -> str:
     c = batch.Compiled(cfg)
     batch.simulate(c, 0, 10)  # kernels loaded
     phases = {}
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     block = batch.simulate(c, 0, seeds)
-    phases["kernels (run_chunk: every round of every replication)"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    phases["kernels (run_chunk: every round of every replication)"] = time.process_time() - t0
+    t0 = time.process_time()
     lines = batch.outcome_lines(block)
-    phases["outcomes.csv lines from arrays"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    phases["outcomes.csv lines from arrays"] = time.process_time() - t0
+    t0 = time.process_time()
     table = batch.trajectory_table(block)
-    phases["trajectories table from arrays"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    phases["trajectories table from arrays"] = time.process_time() - t0
+    t0 = time.process_time()
     w = files.TrajectoryWriter(tmp / "t.parquet")
     w.write_table(table)
     w.commit()
-    phases["parquet write (zstd)"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    phases["parquet write (zstd)"] = time.process_time() - t0
+    t0 = time.process_time()
     tally = replications.Tally(cfg.run.rounds)
     tally.add_block(block)
-    phases["tally"] = time.perf_counter() - t0
+    phases["tally"] = time.process_time() - t0
     total = sum(phases.values())
     text = io.StringIO()
-    text.write(f"Batch path, {seeds:,} baseline seeds on one worker, phase by phase:\n\n")
+    text.write(f"Batch path, {seeds:,} baseline seeds on one worker, CPU seconds by phase:\n\n")
     for name, s in phases.items():
         text.write(f"  {s:8.3f} s  {100 * s / total:5.1f}%  {name}\n")
     text.write(

@@ -343,7 +343,7 @@ def worker_count(cfg: CrisisConfig, seeds: int) -> int:
 
 def _unit_size(seeds: int, workers: int, rounds: int) -> int:
     """Seeds per task: several tasks per worker to balance, few enough to amortise a task."""
-    size = max(250, min(10_000, -(-seeds // (workers * 8))))
+    size = max(250, min(4_000, -(-seeds // (workers * 8))))
     return max(1, min(size, MAX_UNIT_ROWS // rounds))
 
 
