@@ -499,7 +499,7 @@ def main(argv: list[str] | None = None) -> None:
                 update_readme(args.readme, table)
                 log(f"updated: {args.readme}")
         if args.profile or args.profile_only:
-            text = profile(10_000 if args.quick else 100_000, tmp)
+            text = profile(5_000 if args.quick else 20_000, tmp)
             path = args.out.with_name("profile.txt")
             write_atomic(path, text)
             print(text)
