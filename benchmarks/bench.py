@@ -83,7 +83,8 @@ def measure_once(cmd: list[str], cwd: Path = ROOT) -> Measure:
         out.seek(0)
         err.seek(0)
         m = Measure(wall, usage.ru_maxrss * 1024, proc.returncode, out.read(), err.read())
-        m.extra["peak_total_rss"] = max(total, m.peak_rss)
+        m.extra["peak_total_rss"] = total or m.peak_rss
+        m.extra["cpu"] = usage.ru_utime + usage.ru_stime
     if m.returncode != 0:
         tail = "\n".join(m.stderr.strip().splitlines()[-15:])
         raise SystemExit(f"bench: command failed ({m.returncode}): {' '.join(cmd)}\n{tail}")
@@ -91,13 +92,16 @@ def measure_once(cmd: list[str], cwd: Path = ROOT) -> Measure:
 
 
 def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants now (0 where /proc is missing)."""
+    """Proportional set size (shared pages split among their users) of a process and all
+    its descendants now, in bytes; 0 where /proc is missing. Worker processes share the
+    interpreter and the compiled kernels with their fork server, and a sum of plain
+    resident sets would count those pages once per process."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
@@ -209,10 +213,21 @@ def bench(quick: bool, tmp: Path, log) -> dict:
     what = "outputs + report" if with_report else "outputs (no report module)"
     rows: list[list[str]] = []
 
-    def row(name, setting, m: Measure, rate: str, target: str = "", ok: bool | None = None):
+    def row(
+        name,
+        setting,
+        m: Measure,
+        rate: str,
+        target: str = "",
+        ok: bool | None = None,
+        cpu_counted: bool = True,
+    ):
         status = "" if ok is None else ("pass" if ok else "**miss**")
         peak = f"{m.peak_rss / MB:.0f} / {m.extra.get('peak_total_rss', m.peak_rss) / MB:.0f}"
-        rows.append([name, setting, f"{m.wall:.1f}", rate, peak, target, status])
+        # wait4 counts the command and the children it reaped, not the pool's workers,
+        # which are children of the pool's fork server.
+        cpu = f"{m.extra['cpu']:.1f}" if cpu_counted and "cpu" in m.extra else ""
+        rows.append([name, setting, f"{m.wall:.1f}", cpu, rate, peak, target, status])
         log(f"  {name} ({setting}): {m.wall:.1f} s, {peak} MB, {rate}")
 
     log("1. the Mesa face and the batch driver, one core, in-process")
@@ -260,6 +275,7 @@ def bench(quick: bool, tmp: Path, log) -> dict:
             rate_of(large, m),
             target,
             ok,
+            cpu_counted=workers == 1,
         )
         shutil.rmtree(out, ignore_errors=True)
     speedup = walls[1] / walls[0]
@@ -269,6 +285,7 @@ def bench(quick: bool, tmp: Path, log) -> dict:
         [
             "parallel speed-up",
             f"{large:,} seeds",
+            "",
             "",
             f"{speedup:.2f}x",
             "",
@@ -288,7 +305,15 @@ def bench(quick: bool, tmp: Path, log) -> dict:
     m = measure(crisis_sim(out, f"run.seeds={huge}", "report.enabled=false"))
     peak = m.extra["peak_total_rss"]
     ok = peak <= 1024 * MB if huge == 1_000_000 else None
-    row("peak memory", f"{huge:,} seeds, outputs, no report", m, rate_of(huge, m), "<= 1 GB", ok)
+    row(
+        "peak memory",
+        f"{huge:,} seeds, outputs, no report",
+        m,
+        rate_of(huge, m),
+        "<= 1 GB",
+        ok,
+        cpu_counted=False,
+    )
     shutil.rmtree(out, ignore_errors=True)
 
     log("6. a Sobol' point estimate (every actor preference, every core)")
@@ -299,6 +324,7 @@ def bench(quick: bool, tmp: Path, log) -> dict:
         f"N={samples}: {r['points']} points x {seeds} seeds",
         m,
         f"{r['replications'] / r['seconds']:,.0f} runs/s",
+        cpu_counted=False,
     )
     result.update(rows=rows, report=with_report, load_after=load())
     return result
@@ -349,12 +375,13 @@ def environment() -> str:
 
 
 def markdown(res: dict, quick: bool, env: str) -> str:
-    head = ["measure", "setting", "wall (s)", "throughput", "peak RSS (MB)", "target", "status"]
+    head = ["measure", "setting", "wall (s)", "CPU (s)", "throughput", "peak memory (MB)"]
+    head += ["target", "status"]
     e = res["engines"]
     lines = [
         f"Measured {env}{' (quick mode: smaller sizes, targets not judged)' if quick else ''}.",
         "",
-        _table(head, res["rows"], "llrrrll"),
+        _table(head, res["rows"], "llrrrrll"),
         "",
         f"One core, per CPU second: the Mesa face {e['mesa']:,.0f} replications/s "
         f"({e['mesa_us_per_round']:.0f} µs per played round), the batch driver "
@@ -367,8 +394,12 @@ def markdown(res: dict, quick: bool, env: str) -> str:
         f"a 1-seed `crisis-sim` run {res['startup']:.1f} s wall with the kernels loaded from "
         "the on-disk cache.",
         "",
-        "Wall times include interpreter and Hydra start-up. Peak RSS: the largest single "
-        "process / the largest sum over the command and its worker processes. Load average "
+        "Wall times include interpreter and Hydra start-up; CPU is user + system time of a "
+        "command that runs in one process (blank where worker processes, which wait4 does not "
+        "count, did the work). Peak memory: the largest resident set of one "
+        "process / the largest proportional set size (shared pages split) summed over the "
+        "command and its worker processes. The in-process rows (Mesa face, batch driver) "
+        "count CPU seconds of one pinned core and share one measurement. Load average "
         f"after the run: {res['load_after']}; a load above the core count means other work "
         "shared the machine and the times are upper bounds.",
     ]
@@ -400,7 +431,7 @@ def update_readme(path: Path, table: str) -> None:
 
 
 def profile(seeds: int, tmp: Path, top: int = 25) -> str:
-    """Where a baseline run's time goes: phases timed, then cProfile of the Python around them."""
+    """Where a baseline run's time goes: CPU time by phase, then cProfile (wall) of a run."""
     import cProfile
     import io
     import pstats
@@ -414,27 +445,27 @@ def profile(seeds: int, tmp: Path, top: int = 25) -> str:
     c = batch.Compiled(cfg)
     batch.simulate(c, 0, 10)  # kernels loaded
     phases = {}
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     block = batch.simulate(c, 0, seeds)
-    phases["kernels (run_chunk: every round of every replication)"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    phases["kernels (run_chunk: every round of every replication)"] = time.process_time() - t0
+    t0 = time.process_time()
     lines = batch.outcome_lines(block)
-    phases["outcomes.csv lines from arrays"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    phases["outcomes.csv lines from arrays"] = time.process_time() - t0
+    t0 = time.process_time()
     table = batch.trajectory_table(block)
-    phases["trajectories table from arrays"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    phases["trajectories table from arrays"] = time.process_time() - t0
+    t0 = time.process_time()
     w = files.TrajectoryWriter(tmp / "t.parquet")
     w.write_table(table)
     w.commit()
-    phases["parquet write (zstd)"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    phases["parquet write (zstd)"] = time.process_time() - t0
+    t0 = time.process_time()
     tally = replications.Tally(cfg.run.rounds)
     tally.add_block(block)
-    phases["tally"] = time.perf_counter() - t0
+    phases["tally"] = time.process_time() - t0
     total = sum(phases.values())
     text = io.StringIO()
-    text.write(f"Batch path, {seeds:,} baseline seeds on one worker, phase by phase:\n\n")
+    text.write(f"Batch path, {seeds:,} baseline seeds on one worker, CPU seconds by phase:\n\n")
     for name, s in phases.items():
         text.write(f"  {s:8.3f} s  {100 * s / total:5.1f}%  {name}\n")
     text.write(
@@ -489,7 +520,7 @@ def main(argv: list[str] | None = None) -> None:
                 update_readme(args.readme, table)
                 log(f"updated: {args.readme}")
         if args.profile or args.profile_only:
-            text = profile(10_000 if args.quick else 100_000, tmp)
+            text = profile(5_000 if args.quick else 20_000, tmp)
             path = args.out.with_name("profile.txt")
             write_atomic(path, text)
             print(text)

@@ -217,7 +217,8 @@ class China(Actor):
 
     def __init__(self, model, params, world, physics, dice, board):
         super().__init__(model, params, world, physics, dice, board)
-        self.levels = [e for e in K.LEVELS if e >= params.enforcement_floor]
+        q = board.q  # the levels at or above China's floor, as the kernels read them
+        self.levels = q[K.Q_CH_LEVELS : K.Q_CH_LEVELS + int(q[K.Q_CH_NLEVELS])].tolist()
         self.horizon = world.horizon
 
     @property

@@ -343,7 +343,7 @@ def worker_count(cfg: CrisisConfig, seeds: int) -> int:
 
 def _unit_size(seeds: int, workers: int, rounds: int) -> int:
     """Seeds per task: several tasks per worker to balance, few enough to amortise a task."""
-    size = max(250, min(10_000, -(-seeds // (workers * 8))))
+    size = max(250, min(4_000, -(-seeds // (workers * 8))))
     return max(1, min(size, MAX_UNIT_ROWS // rounds))
 
 
@@ -401,13 +401,17 @@ def _task(c: Compiled, pieces: list[tuple[int, int]], trajectories: bool, render
 
 
 def _pool(workers: int):
-    """Worker processes started by a fork server that has the kernels loaded already."""
+    """Worker processes forked from a server that has the main module and the kernels loaded.
+
+    Forked from it, a worker neither imports the program again nor loads the
+    compiled kernels from disk; the server itself has no threads to fork.
+    """
     from concurrent.futures import ProcessPoolExecutor
 
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["sim.runs.batch"])
+        ctx.set_forkserver_preload(["__main__", "sim.runs.worker"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 
