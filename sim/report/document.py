@@ -109,7 +109,9 @@ def write(doc: Document, outdir: Path | str) -> tuple[Path, Path]:
 
 def write_text(path: Path, text: str) -> None:
     """Write `text` under a temporary name and rename it into place."""
-    tmp = path.with_name(path.name + ".partial")
+    from sim.io.files import partial
+
+    tmp = partial(path)
     try:
         tmp.write_text(text, encoding="utf-8", newline="\n")
         os.replace(tmp, path)

@@ -123,6 +123,8 @@ def save(fig, outdir, name: str, formats=("png", "svg")) -> dict:
     import sys
     from pathlib import Path
 
+    from sim.io.files import partial
+
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     paths = {}
@@ -132,7 +134,7 @@ def save(fig, outdir, name: str, formats=("png", "svg")) -> dict:
         fig.set_layout_engine("none")
     for fmt in dict.fromkeys(("png", *formats)):
         path = outdir / f"{name}.{fmt}"
-        tmp = path.with_name(path.name + ".partial")
+        tmp = partial(path)
         try:
             extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
             fig.savefig(tmp, format=fmt, metadata=_METADATA[fmt], **extra)

@@ -7,16 +7,10 @@ the problem, never in a traceback or in a result that looks right but is not.
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import pytest
-from conftest import console_script, run_cli
+from conftest import run_cli
 
 QUICK = ("run.seeds=4", "run.rounds=6", "report.enabled=false", "run.progress=false")
 
