@@ -49,8 +49,12 @@ def take(directory: str, setting: str) -> None:
              "where a directory can be created and written")  # fmt: skip
 
 
-def check(config: DictConfig) -> None:
-    """Exit with one line (exit 2) if the composed `config` or a file behind it is not allowed."""
+def check_files(config: DictConfig) -> None:
+    """Exit with one line (exit 2) if a config file behind `config` sets what it may not.
+
+    Runs before Hydra builds the callbacks a config names (see `sim.app.cli.main`),
+    so a scenario file cannot make Hydra run code of its choosing.
+    """
     runtime = OmegaConf.select(config, "hydra.runtime") or {}
     try:
         checks.check_choices(
@@ -58,6 +62,11 @@ def check(config: DictConfig) -> None:
         )
     except (checks.ConfigFileError, OSError) as err:
         fail(str(err))
+
+
+def check(config: DictConfig) -> None:
+    """Exit with one line (exit 2) if the composed `config` or a file behind it is not allowed."""
+    check_files(config)
     cfg = copy.deepcopy(config)
     with read_write(cfg), open_dict(cfg):
         cfg.pop("hydra", None)
@@ -184,9 +193,8 @@ class SweepCallback(Callback):
         num, (total, swept) = config.hydra.job.num, _planned(sweep_dir)
         label = sweep.job_label(list(config.hydra.overrides.task), swept)
         if job_return.status != JobStatus.COMPLETED:
-            try:
-                job_return.return_value  # noqa: B018 (raises the job's exception)
-            except Exception as err:  # noqa: BLE001
+            err = job_return._return_value  # the job's exception (return_value would print it)
+            if isinstance(err, BaseException):
                 why = repr(err)
                 if isinstance(err, OSError) and err.strerror:
                     why = f"{err.strerror}" + (f": {err.filename}" if err.filename else "")

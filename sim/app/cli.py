@@ -87,6 +87,37 @@ def check_shown_config() -> None:
     Hydra.show_cfg = checked
 
 
+def check_files_first() -> None:
+    """Check the config files a run is composed from before Hydra builds any callback."""
+    from hydra._internal.callbacks import Callbacks
+
+    from sim.app.callbacks import check_files
+
+    build = Callbacks.__init__
+
+    def checked(self, config=None, *args, **kwargs):
+        if config is not None:
+            check_files(config)
+        build(self, config, *args, **kwargs)
+
+    Callbacks.__init__ = checked
+
+
+class _Stderr:
+    """stderr without Hydra's 'Error executing job with overrides' line: the error says it."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if text.startswith("Error executing job with overrides"):
+            return len(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def check_names(argv: list[str]) -> None:
     """Group choices given on the command line (scenario=..., experiment=...) are names."""
     from sim.app.checks import GROUPS, NAME_RULE, is_name
@@ -120,6 +151,22 @@ def interrupted() -> str:
     return "interrupted before any output was written"
 
 
+def out_of_room(ex: OSError) -> str:
+    """A failed write (a full disk, ...), what it left and how to go on."""
+    from sim.app.callbacks import CURRENT
+
+    what = f"{ex.strerror or ex}" + (f": {ex.filename}" if ex.filename else "")
+    where = CURRENT.get("dir")
+    if CURRENT.get("kind") == "sweep":
+        return (
+            f"{what}; the jobs completed in {where} were kept; fix this and rerun the same "
+            f"command with hydra.sweep.dir={where}"
+        )
+    if where:
+        return f"{what}; {where} holds no finished run (nothing that looks finished was left)"
+    return what
+
+
 def main() -> None:
     """Run the app; a bad config ends in one line on stderr and exit code 2, no traceback."""
     argv = sys.argv[1:]
@@ -129,8 +176,10 @@ def main() -> None:
     # Let Hydra's composition errors reach us instead of being printed with a stack trace.
     os.environ["HYDRA_FULL_ERROR"] = "1"
     check_names(argv)
+    check_files_first()
     if any(a in ("--cfg", "-c") or a.startswith("--cfg=") for a in argv):
         check_shown_config()
+    sys.stderr = _Stderr(sys.stderr)
     try:
         app()
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
@@ -142,8 +191,7 @@ def main() -> None:
         message = explain(ex)
         if message is not None:
             fail(message)
-        where = f": {ex.filename}" if ex.filename else ""
-        fail(f"{ex.strerror or ex}{where}; nothing that looks finished was left", code=1)
+        fail(out_of_room(ex), code=1)
     except Exception as ex:
         message = explain(ex)
         if message is None:
