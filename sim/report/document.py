@@ -298,7 +298,7 @@ def _md_block(b: Block, outdir: Path) -> str:
     if isinstance(b, Code):
         fence = _md_fence(b.text)
         return (
-            f"<details><summary>{html.escape(b.summary)}</summary>\n\n"
+            f"<details><summary>{_md_text(b.summary)}</summary>\n\n"
             f"{fence}\n{b.text}\n{fence}\n\n</details>"
         )
     raise TypeError(f"not a report block: {b!r}")
