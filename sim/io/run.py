@@ -115,7 +115,60 @@ class Run:
 
     def check(self) -> None:
         """Read and check every table now, so a damaged file fails before any output."""
-        _ = self.outcomes, self.trajectories
+        _ = self.outcomes, self.by_round
+
+    def _trajectory_file(self):
+        """trajectories.parquet opened, with the columns the figures use checked."""
+        import pyarrow.parquet as pq
+
+        path = self.path / TRAJECTORIES
+        if not path.is_file():
+            raise _missing(path)
+        try:
+            handle = pq.ParquetFile(path)
+            names = set(handle.schema_arrow.names)
+        except Exception as err:  # pyarrow raises many types for a damaged file
+            raise ReportError(f"broken file: {path}: {err}") from None
+        absent = [c for c in TRAJECTORY_COLUMNS if c not in names]
+        if absent:
+            raise ReportError(f"broken file: {path}: lacks columns {', '.join(absent)}")
+        if handle.metadata.num_rows == 0:
+            raise ReportError(f"broken file: {path}: no rows")
+        return handle
+
+    @cached_property
+    def by_round(self):
+        """Per-round statistics of trajectories.parquet (sim.stats.RoundStats), read in batches.
+
+        Memory does not grow with the number of seeds: the file is streamed
+        (three passes), never loaded whole.
+        """
+        from sim.stats import BAND_COLUMNS, RoundStats
+
+        handle = self._trajectory_file()
+        path = self.path / TRAJECTORIES
+        columns = ["round", *BAND_COLUMNS, "resolution_drafted", "resolution_adopted",
+                   "china_vote", "russia_vote"]  # fmt: skip
+
+        def batches():
+            return handle.iter_batches(batch_size=65_536, columns=columns)
+
+        try:
+            return RoundStats(batches, self.rounds, list(BAND_COLUMNS))
+        except Exception as err:  # a damaged file, or rounds outside the run's horizon
+            raise ReportError(f"broken file: {path}: {err}") from None
+
+    def trajectory(self, seed: int) -> pd.DataFrame:
+        """The rows of one replication, by round (read with a filter, not the whole file)."""
+        import pyarrow.parquet as pq
+
+        path = self.path / TRAJECTORIES
+        self._trajectory_file()
+        try:
+            table = pq.read_table(path, columns=TRAJECTORY_COLUMNS, filters=[("seed", "=", seed)])
+        except Exception as err:
+            raise ReportError(f"broken file: {path}: {err}") from None
+        return table.to_pandas().sort_values("round")
 
     @cached_property
     def outcomes(self) -> pd.DataFrame:

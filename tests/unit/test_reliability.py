@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
+import pandas.testing as pd_testing
 import pytest
 
 from sim.app import checks, experiments
@@ -96,3 +98,76 @@ def test_experiments_may_not_choose_another_launcher():
     text = "defaults:\n  - override /hydra/launcher: my_cluster\n"
     with pytest.raises(checks.ConfigFileError, match="allowed in experiment files"):
         checks.check_text(text, "x.yaml", "experiment")
+
+
+# --- 12. Report figures from streamed trajectories --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def streamed_run(tmp_path_factory):
+    """A run of 300 seeds over 24 months, with a batch size that splits its rows."""
+    from conftest import make_config
+
+    from sim.io.run import load_run
+    from sim.runs import replications
+
+    out = tmp_path_factory.mktemp("streamed") / "run"
+    cfg = make_config(seeds=300, rounds=24)
+    cfg.run.batch = 37
+    replications.run(cfg, out)
+    return load_run(out)
+
+
+def test_streamed_bands_equal_the_in_memory_quantiles(streamed_run):
+    from sim import stats
+
+    run = streamed_run
+    full = run.trajectories
+    columns = list(stats.BAND_COLUMNS)
+    expected = stats.bands(full, columns, run.rounds)
+    got = stats.bands(run.by_round, columns, run.rounds)
+    for c in columns:
+        pd_testing.assert_frame_equal(got[c], expected[c], check_dtype=False, rtol=1e-12)
+
+
+def test_streamed_shares_and_means_equal_the_in_memory_ones(streamed_run):
+    from sim import stats
+
+    run, R = streamed_run, streamed_run.rounds
+    t, s = run.trajectories, streamed_run.by_round
+    drafted = t["resolution_drafted"].notna()
+    pd_testing.assert_series_equal(
+        s.share(s.drafted), stats.share(t, drafted, R), check_names=False, check_dtype=False
+    )
+    tabled = t[drafted]
+    for actor in ("china", "russia"):
+        for vote in stats.VOTE_CHOICES:
+            pd_testing.assert_series_equal(
+                s.share(s.votes[(actor, vote)], of=s.drafted),
+                stats.share(tabled, tabled[f"{actor}_vote"] == vote, R),
+                check_names=False,
+                check_dtype=False,
+            )
+    mean = t.groupby("round")["resolution_drafted"].mean().reindex(range(1, R + 1))
+    n = t.groupby("round")["resolution_drafted"].count().reindex(range(1, R + 1), fill_value=0)
+    pd_testing.assert_series_equal(
+        s.mean(s.drafted_sum, s.drafted),
+        mean.where(n >= stats.MIN_AT_RISK),
+        check_names=False,
+        check_dtype=False,
+        check_index_type=False,
+        rtol=1e-12,
+    )
+
+
+def test_report_memory_does_not_grow_with_seeds(streamed_run):
+    """RoundStats holds per-round arrays only: its size is fixed by rounds and bins."""
+    import sys as _sys
+
+    from sim import stats
+
+    s = streamed_run.by_round
+    arrays = [s.n, s.drafted, s.adopted, *s.votes.values(), *s.quantiles.values()]
+    assert all(a.shape[0] == streamed_run.rounds + 1 for a in arrays)
+    assert sum(_sys.getsizeof(a) for a in arrays) < 64 * 1024
+    assert isinstance(stats.bands(s, ["tension"], streamed_run.rounds)["tension"], pd.DataFrame)
