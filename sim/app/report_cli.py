@@ -57,8 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.gather:
             from sim.runs import sweep
 
-            sweep.finish(Path(args.path))
-        html = report(args.path, formats, subrun_reports=not args.no_subruns)
+            sweep.finish(Path(args.path).absolute())
+        path = Path(args.path).absolute()  # figures are embedded by path: keep it whole
+        html = report(path, formats, subrun_reports=not args.no_subruns)
     except (ReportError, FileNotFoundError, RuntimeError) as err:
         print(f"crisis-report: error: {err}", file=sys.stderr)
         return 1

@@ -257,6 +257,16 @@ def run_cli_report(path: Path, *args: str) -> subprocess.CompletedProcess:
                           timeout=300)  # fmt: skip
 
 
+def test_report_of_a_relative_path(tmp_path):
+    out = tmp_path / "run"
+    first = run_cli(*QUICK, f"hydra.run.dir={out}", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    exe = Path(console_script()).with_name("crisis-report")
+    proc = subprocess.run([str(exe), "run"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "report.html").is_file() and (out / "figures" / "outcome_odds.png").is_file()
+
+
 def test_report_in_another_format_leaves_no_old_figure(tmp_path):
     out = tmp_path / "run"
     first = run_cli("run.seeds=4", "run.rounds=6", "report.formats=[svg]",
