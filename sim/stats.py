@@ -131,8 +131,11 @@ def bands(traj: pd.DataFrame, columns: list[str], rounds: int) -> dict[str, pd.D
     """Per-round 5/25/50/75/95% quantiles of each column, over the runs in crisis.
 
     Returns {column: frame indexed by round with columns q05..q95 and n}. Rounds
-    with fewer than MIN_AT_RISK runs are NaN so they are not drawn.
+    with fewer than MIN_AT_RISK runs are NaN so they are not drawn. `traj` is a
+    frame of trajectory rows, or the RoundStats streamed from them (same result).
     """
+    if isinstance(traj, RoundStats):
+        return {c: traj.band(c) for c in columns}
     import pandas as pd
 
     index = pd.RangeIndex(1, rounds + 1, name="round")
@@ -260,3 +263,188 @@ def ranking(table: pd.DataFrame, method: str, outcome: str) -> pd.DataFrame:
     for col in list(cis.columns):
         wide[f"{col}_conf"] = cis[col]
     return wide.sort_values(SENSITIVITY_MAIN[method], ascending=False, na_position="last")
+
+
+# --- Per-round statistics streamed from trajectories, in memory independent of the seeds -------
+
+VOTE_CHOICES = ("soften", "veto")
+# The columns the report draws as per-round bands.
+BAND_COLUMNS = ("tension", "escalation_score", "sanctions_level", "pressure",
+                "china_enforcement", "russia_enforcement", "dprk_capability",
+                "dprk_stability")  # fmt: skip
+_BINS = 1 << 14
+
+
+class RoundStats:
+    """What the report's figures need from trajectories.parquet, gathered batch by batch.
+
+    Per round (1..rounds), over the runs still in crisis: the number of runs,
+    the exact 5/25/50/75/95% quantiles of each numeric column (the same
+    linear interpolation pandas uses), how many runs drafted and adopted a
+    resolution with the sum of their strengths, and China's and Russia's
+    soften and veto votes on the drafts. Memory is O(rounds x bins), whatever
+    the number of seeds: each quantile is found by a histogram pass that
+    locates the bin of each order statistic, then a pass that keeps only the
+    values of those bins (none at all for a bin that holds a single value).
+
+    `batches()` must return a fresh iterator of record batches (or tables)
+    holding `round`, the numeric columns, `resolution_drafted`,
+    `resolution_adopted`, `china_vote` and `russia_vote`.
+    """
+
+    def __init__(self, batches, rounds: int, columns: list[str]):
+        self.rounds, self.columns = rounds, list(columns)
+        R = rounds + 1
+        self.n = np.zeros(R, np.int64)
+        self.drafted = np.zeros(R, np.int64)
+        self.adopted = np.zeros(R, np.int64)
+        self.drafted_sum = np.zeros(R)
+        self.adopted_sum = np.zeros(R)
+        self.votes = {
+            (a, v): np.zeros(R, np.int64) for a in ("china", "russia") for v in VOTE_CHOICES
+        }
+        lo = dict.fromkeys(self.columns, np.inf)
+        hi = dict.fromkeys(self.columns, -np.inf)
+        for batch in batches():  # pass 1: counts, shares, and each column's range
+            r = self._rounds(batch)
+            self.n += np.bincount(r, minlength=R)
+            for name, count, total in (
+                ("resolution_drafted", self.drafted, self.drafted_sum),
+                ("resolution_adopted", self.adopted, self.adopted_sum),
+            ):
+                v = _floats(batch, name)
+                ok = ~np.isnan(v)
+                count += np.bincount(r[ok], minlength=R)
+                total += np.bincount(r[ok], weights=v[ok], minlength=R)
+            tabled = ~np.isnan(_floats(batch, "resolution_drafted"))
+            for (actor, vote), acc in self.votes.items():
+                cast = _strings(batch, f"{actor}_vote")
+                acc += np.bincount(r[tabled & (cast == vote)], minlength=R)
+            for c in self.columns:
+                v = _floats(batch, c)
+                v = v[~np.isnan(v)]
+                if v.size:
+                    lo[c], hi[c] = min(lo[c], float(v.min())), max(hi[c], float(v.max()))
+        self._range = {c: (lo[c], hi[c]) for c in self.columns}
+        self.quantiles = self._quantiles(batches)
+
+    def _rounds(self, batch) -> np.ndarray:
+        r = np.asarray(batch.column("round").to_numpy(zero_copy_only=False), np.int64)
+        if r.size and (r.min() < 1 or r.max() > self.rounds):
+            raise ValueError(f"round outside 1..{self.rounds}")
+        return r
+
+    def _bins(self, c: str, v: np.ndarray) -> np.ndarray:
+        lo, hi = self._range[c]
+        width = (hi - lo) or 1.0
+        return np.clip(((v - lo) / width * _BINS).astype(np.int64), 0, _BINS - 1)
+
+    def _quantiles(self, batches) -> dict[str, np.ndarray]:
+        R, B = self.rounds + 1, _BINS
+        hist = {c: np.zeros(R * B, np.int64) for c in self.columns}
+        vmin = {c: np.full(R * B, np.inf) for c in self.columns}
+        vmax = {c: np.full(R * B, -np.inf) for c in self.columns}
+        count = {c: np.zeros(R, np.int64) for c in self.columns}
+        for batch in batches():  # pass 2: a histogram per round, with each bin's min and max
+            r = self._rounds(batch)
+            for c in self.columns:
+                v = _floats(batch, c)
+                ok = ~np.isnan(v)
+                key = r[ok] * B + self._bins(c, v[ok])
+                hist[c] += np.bincount(key, minlength=R * B)
+                np.minimum.at(vmin[c], key, v[ok])
+                np.maximum.at(vmax[c], key, v[ok])
+                count[c] += np.bincount(r[ok], minlength=R)
+        # The order statistics each quantile needs, located in their bins.
+        wanted: dict[str, dict[int, list]] = {}
+        out = {c: np.full((R, len(QUANTILES)), np.nan) for c in self.columns}
+        plan = {}
+        for c in self.columns:
+            wanted[c] = {}
+            for rnd in range(1, R):
+                n = int(count[c][rnd])
+                if n == 0:
+                    continue
+                cum = np.cumsum(hist[c][rnd * B : (rnd + 1) * B])
+                for j, q in enumerate(QUANTILES):
+                    idx = q * (n - 1)
+                    k = int(np.floor(idx))
+                    for rank in (k, min(k + 1, n - 1)):
+                        b = int(np.searchsorted(cum, rank, side="right"))
+                        key = rnd * B + b
+                        within = rank - (int(cum[b]) - int(hist[c][key]))
+                        if vmin[c][key] == vmax[c][key]:
+                            plan[(c, rnd, j, rank)] = float(vmin[c][key])
+                        else:
+                            wanted[c].setdefault(key, []).append((rnd, j, rank, within))
+        kept: dict[str, list] = {c: [] for c in self.columns}
+        if any(wanted.values()):
+            for batch in batches():  # pass 3: only the values of the bins that hold a quantile
+                r = self._rounds(batch)
+                for c in self.columns:
+                    if not wanted[c]:
+                        continue
+                    v = _floats(batch, c)
+                    ok = ~np.isnan(v)
+                    key = r[ok] * B + self._bins(c, v[ok])
+                    sel = np.isin(key, np.fromiter(wanted[c], np.int64))
+                    kept[c].append((key[sel], v[ok][sel]))
+        for c in self.columns:
+            if wanted[c]:
+                keys = np.concatenate([k for k, _ in kept[c]])
+                values = np.concatenate([v for _, v in kept[c]])
+                order = np.lexsort((values, keys))  # by bin, then by value
+                keys, values = keys[order], values[order]
+                for key, needs in wanted[c].items():
+                    start = int(np.searchsorted(keys, key, side="left"))
+                    for rnd, j, rank, within in needs:
+                        plan[(c, rnd, j, rank)] = float(values[start + within])
+            for rnd in range(1, R):
+                n = int(count[c][rnd])
+                if n == 0:
+                    continue
+                for j, q in enumerate(QUANTILES):
+                    idx = q * (n - 1)
+                    k = int(np.floor(idx))
+                    frac = idx % 1
+                    val = plan[(c, rnd, j, k)]
+                    if frac != 0.0:
+                        nxt = plan[(c, rnd, j, min(k + 1, n - 1))]
+                        val = val + (nxt - val) * frac
+                    out[c][rnd, j] = val
+        self.count = count
+        return out
+
+    def band(self, column: str) -> pd.DataFrame:
+        """The stats.bands frame of one column: q05..q95 and n, indexed by round."""
+        index = pd.RangeIndex(1, self.rounds + 1, name="round")
+        frame = pd.DataFrame(
+            self.quantiles[column][1:],
+            index=index,
+            columns=[f"q{round(x * 100):02d}" for x in QUANTILES],
+        )
+        frame["n"] = self.count[column][1:]
+        frame.loc[frame["n"] < MIN_AT_RISK, frame.columns[:-1]] = np.nan
+        return frame
+
+    def share(self, hits: np.ndarray, of: np.ndarray | None = None) -> pd.Series:
+        """Per-round hits / runs (or / `of`), NaN where fewer than MIN_AT_RISK runs."""
+        index = pd.RangeIndex(1, self.rounds + 1, name="round")
+        n = pd.Series((self.n if of is None else of)[1:], index=index)
+        s = pd.Series(hits[1:], index=index) / n.where(n > 0)
+        return s.where(n >= MIN_AT_RISK)
+
+    def mean(self, total: np.ndarray, count: np.ndarray) -> pd.Series:
+        """Per-round mean of a column over its non-null rows (NaN where too few)."""
+        index = pd.RangeIndex(1, self.rounds + 1, name="round")
+        c = pd.Series(count[1:], index=index)
+        return (pd.Series(total[1:], index=index) / c.where(c > 0)).where(c >= MIN_AT_RISK)
+
+
+def _floats(batch, name: str) -> np.ndarray:
+    col = batch.column(name)
+    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def _strings(batch, name: str) -> np.ndarray:
+    return np.asarray(batch.column(name).to_numpy(zero_copy_only=False), dtype=object)

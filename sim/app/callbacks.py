@@ -24,39 +24,87 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
+from sim.app import checks
 from sim.app.config import to_config
 from sim.app.errors import explain, fail
 from sim.core.params import ConfigError
+from sim.io import lock
 from sim.io import sweep as files
 from sim.report import text
 from sim.runs import sweep
 from sim.runs.sweep import Plan
 
+# What this process writes: ("run" or "sweep", directory), for the line Ctrl-C prints.
+CURRENT: dict[str, str] = {}
+
+
+def take(directory: str, setting: str) -> None:
+    """Lock `directory` for this process, or exit with one line (exit 2) saying why not."""
+    try:
+        lock.hold(directory, setting)
+    except lock.Busy as err:
+        fail(str(err))
+    except OSError as err:
+        fail(f"{setting}={directory} cannot be used: {err.strerror or err}; allowed: a path "
+             "where a directory can be created and written")  # fmt: skip
+
+
+def check_files(config: DictConfig) -> None:
+    """Exit with one line (exit 2) if a config file behind `config` sets what it may not.
+
+    Runs before Hydra builds the callbacks a config names (see `sim.app.cli.main`),
+    so a scenario file cannot make Hydra run code of its choosing.
+    """
+    runtime = OmegaConf.select(config, "hydra.runtime") or {}
+    try:
+        checks.check_choices(
+            dict(runtime.get("choices") or {}), list(runtime.get("config_sources") or [])
+        )
+    except (checks.ConfigFileError, OSError) as err:
+        fail(str(err))
+
+
+def check(config: DictConfig) -> None:
+    """Exit with one line (exit 2) if the composed `config` or a file behind it is not allowed."""
+    check_files(config)
+    cfg = copy.deepcopy(config)
+    with read_write(cfg), open_dict(cfg):
+        cfg.pop("hydra", None)
+    try:
+        to_config(cfg)
+    except Exception as ex:
+        message = explain(ex)
+        if message is None:
+            raise
+        fail(message)
+
 
 class ValidateFirst(Callback):
-    """Rejects a bad config before Hydra creates a run directory, so none is left behind.
+    """Rejects a bad config before Hydra creates a run directory, so none is left behind,
+    then locks the run or sweep directory for this process (see `sim.io.lock`).
 
     Hydra turns exceptions raised in callbacks into warnings, so errors exit from here.
     """
 
     def on_run_start(self, config: DictConfig, **kwargs: typing.Any) -> None:
-        cfg = copy.deepcopy(config)
-        with read_write(cfg), open_dict(cfg):
-            cfg.pop("hydra", None)
-        try:
-            to_config(cfg)
-        except Exception as ex:
-            message = explain(ex)
-            if message is None:
-                raise
-            fail(message)
+        check(config)
+        run_dir = str(config.hydra.run.dir)
+        take(run_dir, "hydra.run.dir")
+        CURRENT.update(kind="run", dir=run_dir)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: typing.Any) -> None:
+        self._check_sweep(config)
+        sweep_dir = str(config.hydra.sweep.dir)
+        take(sweep_dir, "hydra.sweep.dir")  # held by the launcher; jobs lock their own dirs
+        CURRENT.update(kind="sweep", dir=sweep_dir)
+
+    def _check_sweep(self, config: DictConfig) -> None:
         """Checks every swept value once, with the fixed overrides, before the first job."""
         from hydra import compose
         from hydra.core.override_parser.overrides_parser import OverridesParser
 
         if not str(config.hydra.sweeper.get("_target_", "")).endswith(".BasicSweeper"):
+            check(config)
             return
         params = config.hydra.sweeper.get("params") or {}
         lines = [f"{k}={v}" for k, v in params.items()] + list(config.hydra.overrides.task)
@@ -77,7 +125,7 @@ class ValidateFirst(Callback):
                 if message is None:
                     raise
                 fail(message)
-            self.on_run_start(cfg)
+            check(cfg)
 
 
 def _parser() -> OverridesParser:
@@ -145,10 +193,12 @@ class SweepCallback(Callback):
         num, (total, swept) = config.hydra.job.num, _planned(sweep_dir)
         label = sweep.job_label(list(config.hydra.overrides.task), swept)
         if job_return.status != JobStatus.COMPLETED:
-            try:
-                job_return.return_value  # noqa: B018 (raises the job's exception)
-            except Exception as err:  # noqa: BLE001
-                print(f"job #{num} failed ({label}): {err!r}", flush=True)
+            err = job_return._return_value  # the job's exception (return_value would print it)
+            if isinstance(err, BaseException):
+                why = repr(err)
+                if isinstance(err, OSError) and err.strerror:
+                    why = f"{err.strerror}" + (f": {err.filename}" if err.filename else "")
+                print(f"job #{num} failed ({label}): {why}", flush=True)
             return
         done = sweep.record(sweep_dir, num)
         note = ""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
 from sim.app import experiments
+from sim.app.checks import NAME_RULE, is_name
 from sim.app.errors import fail
 from sim.core.params import ConfigError, CrisisConfig, validate
 
@@ -19,8 +21,27 @@ def register() -> None:
     experiments.register()  # experiments/<name>.yaml -> experiment=<name>
 
 
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+# The smallest sample and seed counts the sensitivity methods can use (Sobol's power of 2 and
+# the other method-specific rules are checked by sim.runs.sensitivity).
+SENSITIVITY_MIN = {"samples": 2, "seeds": 2}
+
+
 def check(conf: CrisisConfig) -> None:
     """Raise ConfigError for a value the model or the chosen task does not allow."""
+    name = conf.scenario.name
+    if not is_name(name):
+        raise ConfigError(f"scenario.name={name!r} is not a valid name; allowed: {NAME_RULE}")
+    start = conf.run.start
+    if not isinstance(start, str) or not MONTH.fullmatch(start):
+        raise ConfigError(f"run.start={start!r} is not a month; allowed: YYYY-MM, e.g. 2017-08")
+    for key, low in SENSITIVITY_MIN.items():
+        value = getattr(conf.sensitivity, key)
+        if isinstance(value, int) and not isinstance(value, bool) and value < low:
+            raise ConfigError(
+                f"sensitivity.{key}={value} is out of range; allowed: an integer in "
+                f"[{low}, 1000000]"
+            )
     validate(conf)
     if conf.task == "sensitivity":
         from sim.runs import sensitivity

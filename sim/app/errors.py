@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import typing
 from dataclasses import fields, is_dataclass
@@ -75,13 +76,43 @@ def _from_config_library(ex: BaseException) -> bool:
     return name.startswith(("hydra.", "omegaconf."))
 
 
+def _yaml(ex: BaseException) -> str | None:
+    """A YAML syntax error as '<file>: not valid YAML: line L, column C: problem'."""
+    import yaml
+
+    from sim.app.checks import yaml_problem
+
+    if not isinstance(ex, yaml.YAMLError):
+        return None
+    mark = getattr(ex, "problem_mark", None)
+    where = f"{mark.name}: " if mark is not None and mark.name else ""
+    return f"{where}not valid YAML: {yaml_problem(ex)}"
+
+
+def _origin(ex: BaseException) -> str:
+    """'scenario/x: ' when Hydra says which config file an error comes from."""
+    found = re.match(r"In '([^']+)'", str(ex))
+    return f"{found.group(1)}: " if found else ""
+
+
 def explain(ex: BaseException) -> str | None:
     """One line naming the key, the value and what is allowed; None if `ex` is no config error."""
-    if isinstance(ex, MissingConfigException) and ex.options and ex.missing_cfg_file:
+    from sim.app import experiments
+    from sim.app.checks import ConfigFileError
+
+    if isinstance(ex, ConfigFileError):
+        return str(ex)
+    if (message := _yaml(ex)) is not None:
+        return message
+    if isinstance(ex, MissingConfigException) and ex.missing_cfg_file:
         group, _, name = ex.missing_cfg_file.rpartition("/")
-        if group:
+        if group == experiments.GROUP and name in experiments.BROKEN:
+            return experiments.BROKEN[name]
+        if group and ex.options:
             return f"{group}={name} is not a known option; allowed: {', '.join(ex.options)}"
-    cause = ex.__cause__ if isinstance(ex.__cause__, OmegaConfBaseException) else ex
+    origin = _origin(ex)
+    linked = ex.__cause__ or ex.__context__
+    cause = linked if isinstance(linked, OmegaConfBaseException) else ex
     key = getattr(cause, "full_key", None) if isinstance(cause, OmegaConfBaseException) else None
     if key:
         value = getattr(cause, "value", None)
@@ -91,12 +122,12 @@ def explain(ex: BaseException) -> str | None:
         spec, names = _spec(key), _keys(parent)
         if spec is None and names is not None:
             where = f"keys of {parent}" if parent else "top-level keys"
-            return f"{shown} is not a known key; allowed {where}: {', '.join(names)}"
+            return f"{origin}{shown} is not a known key; allowed {where}: {', '.join(names)}"
         if spec is not None and isinstance(cause, ValidationError):
-            return f"{shown} has the wrong type; allowed: {_allowed(*spec)}"
+            return f"{origin}{shown} has the wrong type; allowed: {_allowed(*spec)}"
         if spec is not None:
             detail = _lines(cause)[0] if _lines(cause) else type(cause).__name__
-            return f"{shown}: {detail}; allowed: {_allowed(*spec)}"
+            return f"{origin}{shown}: {detail}; allowed: {_allowed(*spec)}"
     if isinstance(ex, (HydraException, OmegaConfBaseException)) or _from_config_library(ex):
         lines = _lines(ex)
         if cause is not ex:

@@ -6,6 +6,10 @@ ConfigStore under the group `experiment` makes `crisis-sim experiment=<name>`
 work from any working directory, and hands the experiment to launcher
 workers with the rest of Hydra's state. Each file is a delta on the primary
 config (`# @package _global_`, lightning-hydra-template style).
+
+A file that does not parse, or sets what an experiment may not (see
+`sim.app.checks`), is not registered: it breaks only its own experiment,
+whose choice then fails with the file's error (`BROKEN`), not every command.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from pathlib import Path
 from hydra.core.config_store import ConfigStore
 from omegaconf import OmegaConf
 
+from sim.app.checks import ConfigFileError, check_text
 from sim.app.resources import EXPERIMENTS
 
 GROUP = "experiment"
+BROKEN: dict[str, str] = {}  # name -> why its file was not registered
 _PACKAGE = re.compile(r"^#\s*@package\s+(\S+)\s*$", re.MULTILINE)
 
 
@@ -36,11 +42,17 @@ def register(directory: Path = EXPERIMENTS) -> None:
     """Store every `<name>.yaml` of `directory` as the option `experiment=<name>`."""
     store = ConfigStore.instance()
     for path in sorted(directory.glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
         try:
+            text = path.read_text(encoding="utf-8")
+            check_text(text, path, "experiment")
             node = OmegaConf.create(text)
+        except ConfigFileError as err:
+            BROKEN[path.stem] = str(err)
+            continue
         except Exception as err:  # any YAML or grammar error: name the file, not the parser
-            raise ValueError(f"{path}: not a valid experiment config: {err}") from err
+            BROKEN[path.stem] = f"{path}: not a valid experiment config: {err}".splitlines()[0]
+            continue
+        BROKEN.pop(path.stem, None)
         store.store(
             group=GROUP,
             name=path.stem,

@@ -57,11 +57,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.gather:
             from sim.runs import sweep
 
-            sweep.finish(Path(args.path))
-        html = report(args.path, formats, subrun_reports=not args.no_subruns)
+            sweep.finish(Path(args.path).absolute())
+        path = Path(args.path).absolute()  # figures are embedded by path: keep it whole
+        html = report(path, formats, subrun_reports=not args.no_subruns)
     except (ReportError, FileNotFoundError, RuntimeError) as err:
         print(f"crisis-report: error: {err}", file=sys.stderr)
         return 1
+    except OSError as err:  # a full disk, a read-only directory, ...
+        where = f": {err.filename}" if err.filename else ""
+        print(f"crisis-report: error: {err.strerror or err}{where}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            f"crisis-report: error: interrupted; the report of {args.path} is incomplete: "
+            "rerun crisis-report",
+            file=sys.stderr,
+        )
+        return 130
     print(html)
     return 0
 

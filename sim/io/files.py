@@ -13,6 +13,8 @@ import datetime as _dt
 import json
 import os
 import platform
+import secrets
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
@@ -80,8 +82,46 @@ TRAJECTORY_SCHEMA = pa.schema(
 )
 
 
+REPORT_FILES = ("report.html", "report.md")
+FIGURES = "figures"
+# Every file a run writes, summary.json first: once it is gone nothing looks finished.
+RUN_FILES = (SUMMARY, OUTCOMES_CSV, TRAJECTORIES, PROVENANCE)
+
+
 def partial(path: Path) -> Path:
-    return path.with_name(path.name + PARTIAL)
+    """A temporary name for `path`, unique to this process and call (pid and random)."""
+    return path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}{PARTIAL}")
+
+
+def partials(path: Path) -> list[Path]:
+    """Temporary files left for `path` by writers that did not finish."""
+    return sorted(path.parent.glob(f"{path.name}.*{PARTIAL}")) + [
+        p for p in [path.with_name(path.name + PARTIAL)] if p.exists()
+    ]
+
+
+def clear_report(outdir: Path) -> None:
+    """Remove a report and its figures, so no figure of an earlier report survives a new one."""
+    outdir = Path(outdir)
+    for name in REPORT_FILES:
+        (outdir / name).unlink(missing_ok=True)
+    figures = outdir / FIGURES
+    if figures.is_dir() and not figures.is_symlink():
+        shutil.rmtree(figures)
+    elif figures.is_symlink() or figures.exists():
+        figures.unlink()
+
+
+def clear_outputs(outdir: Path) -> None:
+    """Remove every file a run or its report writes in `outdir` (summary.json first).
+
+    A new run starts from this, so no file of an earlier run survives beside
+    the new ones, and a run interrupted later leaves nothing that looks finished.
+    """
+    outdir = Path(outdir)
+    for name in RUN_FILES:
+        (outdir / name).unlink(missing_ok=True)
+    clear_report(outdir)
 
 
 @contextmanager
@@ -110,7 +150,8 @@ class OutcomeWriter:
 
     def __init__(self, path: Path):
         self.path = path
-        self._fh = open(partial(path), "w", newline="")  # noqa: SIM115 (closed in commit/abort)
+        self._tmp = partial(path)
+        self._fh = open(self._tmp, "w", newline="")  # noqa: SIM115 (closed in commit/abort)
         self._csv = csv.writer(self._fh, lineterminator="\n")
         self._csv.writerow(OUTCOME_COLUMNS)
 
@@ -123,11 +164,15 @@ class OutcomeWriter:
 
     def commit(self) -> None:
         self._fh.close()
-        os.replace(partial(self.path), self.path)
+        os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
-        self._fh.close()
-        partial(self.path).unlink(missing_ok=True)
+        try:
+            self._fh.close()
+        except OSError:  # e.g. the disk is full: the buffered rows cannot be flushed
+            pass
+        finally:
+            self._tmp.unlink(missing_ok=True)
 
 
 class TrajectoryWriter:
@@ -135,7 +180,8 @@ class TrajectoryWriter:
 
     def __init__(self, path: Path):
         self.path = path
-        self._writer = pq.ParquetWriter(partial(path), TRAJECTORY_SCHEMA, compression="zstd")
+        self._tmp = partial(path)
+        self._writer = pq.ParquetWriter(self._tmp, TRAJECTORY_SCHEMA, compression="zstd")
 
     def write(self, rows: Iterable[tuple]) -> None:
         rows = list(rows)
@@ -157,11 +203,15 @@ class TrajectoryWriter:
 
     def commit(self) -> None:
         self._writer.close()
-        os.replace(partial(self.path), self.path)
+        os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
-        self._writer.close()
-        partial(self.path).unlink(missing_ok=True)
+        try:
+            self._writer.close()
+        except OSError:
+            pass
+        finally:
+            self._tmp.unlink(missing_ok=True)
 
 
 def git_commit(start: Path) -> str | None:

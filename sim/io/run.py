@@ -8,13 +8,23 @@ and what is wrong with it, never a traceback from deep inside pandas.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from sim.io.files import OUTCOMES_CSV, PARTIAL, PROVENANCE, SUMMARY, TRAJECTORIES
+from sim.io.files import (
+    OUTCOMES_CSV,
+    PARTIAL,
+    PROVENANCE,
+    SUMMARY,
+    TRAJECTORIES,
+    partials,
+)
+
+MONTH = r"\d{4}-(0[1-9]|1[0-2])"
 
 REQUIRED = (SUMMARY, PROVENANCE, OUTCOMES_CSV, TRAJECTORIES)
 OUTCOME_COLUMNS = ["seed", "outcome", "outcome_round"]
@@ -47,8 +57,8 @@ class ReportError(Exception):
 
 def _missing(path: Path) -> ReportError:
     hint = ""
-    if path.with_name(path.name + PARTIAL).exists():
-        hint = f" ({path.name}{PARTIAL} exists: the run was interrupted before it finished)"
+    if partials(path):
+        hint = f" ({partials(path)[0].name} exists: the run was interrupted before it finished)"
     return ReportError(f"missing file: {path}{hint}")
 
 
@@ -105,7 +115,60 @@ class Run:
 
     def check(self) -> None:
         """Read and check every table now, so a damaged file fails before any output."""
-        _ = self.outcomes, self.trajectories
+        _ = self.outcomes, self.by_round
+
+    def _trajectory_file(self):
+        """trajectories.parquet opened, with the columns the figures use checked."""
+        import pyarrow.parquet as pq
+
+        path = self.path / TRAJECTORIES
+        if not path.is_file():
+            raise _missing(path)
+        try:
+            handle = pq.ParquetFile(path)
+            names = set(handle.schema_arrow.names)
+        except Exception as err:  # pyarrow raises many types for a damaged file
+            raise ReportError(f"broken file: {path}: {err}") from None
+        absent = [c for c in TRAJECTORY_COLUMNS if c not in names]
+        if absent:
+            raise ReportError(f"broken file: {path}: lacks columns {', '.join(absent)}")
+        if handle.metadata.num_rows == 0:
+            raise ReportError(f"broken file: {path}: no rows")
+        return handle
+
+    @cached_property
+    def by_round(self):
+        """Per-round statistics of trajectories.parquet (sim.stats.RoundStats), read in batches.
+
+        Memory does not grow with the number of seeds: the file is streamed
+        (three passes), never loaded whole.
+        """
+        from sim.stats import BAND_COLUMNS, RoundStats
+
+        handle = self._trajectory_file()
+        path = self.path / TRAJECTORIES
+        columns = ["round", *BAND_COLUMNS, "resolution_drafted", "resolution_adopted",
+                   "china_vote", "russia_vote"]  # fmt: skip
+
+        def batches():
+            return handle.iter_batches(batch_size=65_536, columns=columns)
+
+        try:
+            return RoundStats(batches, self.rounds, list(BAND_COLUMNS))
+        except Exception as err:  # a damaged file, or rounds outside the run's horizon
+            raise ReportError(f"broken file: {path}: {err}") from None
+
+    def trajectory(self, seed: int) -> pd.DataFrame:
+        """The rows of one replication, by round (read with a filter, not the whole file)."""
+        import pyarrow.parquet as pq
+
+        path = self.path / TRAJECTORIES
+        self._trajectory_file()
+        try:
+            table = pq.read_table(path, columns=TRAJECTORY_COLUMNS, filters=[("seed", "=", seed)])
+        except Exception as err:
+            raise ReportError(f"broken file: {path}: {err}") from None
+        return table.to_pandas().sort_values("round")
 
     @cached_property
     def outcomes(self) -> pd.DataFrame:
@@ -157,22 +220,107 @@ class Run:
         return df
 
 
+def unfinished(path: Path) -> str | None:
+    """Why `path` looks like a run that started and did not finish (None if it does not)."""
+    if (path / SUMMARY).is_file():
+        return None
+    marks = sorted(p.name for p in path.glob(f"*{PARTIAL}"))
+    marks += [n for n in (OUTCOMES_CSV, TRAJECTORIES, PROVENANCE) if (path / n).is_file()]
+    marks += [".hydra/"] if (path / ".hydra").is_dir() else []
+    if not marks:
+        return None
+    return (
+        f"interrupted run: {path} holds {marks[0]} but no {SUMMARY}, so the run did not "
+        "finish; rerun it"
+    )
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+
+
+def _field(path: Path, key: str, value: object, allowed: str) -> ReportError:
+    return ReportError(f"broken file: {path}: {key}={json.dumps(value)}; allowed: {allowed}")
+
+
+def check_summary(path: Path, summary: dict) -> None:
+    """Check every field of summary.json a report reads; name the file and the field."""
+    _need(path, summary, "scenario", "seeds", "rounds", "outcomes")
+    if not isinstance(summary["scenario"], str) or not summary["scenario"]:
+        raise _field(path, "scenario", summary["scenario"], "a name")
+    for key in ("seeds", "rounds"):
+        if not _is_int(summary[key]) or summary[key] < 1:
+            raise _field(path, key, summary[key], "an integer of at least 1")
+    if "base_seed" in summary and not (_is_int(summary["base_seed"]) and summary["base_seed"] >= 0):
+        raise _field(path, "base_seed", summary["base_seed"], "an integer of at least 0")
+    start = summary.get("start")
+    if start is not None and not (isinstance(start, str) and re.fullmatch(MONTH, start)):
+        raise _field(path, "start", start, "a month YYYY-MM, e.g. 2017-08, or null")
+    if "interval" in summary and not isinstance(summary["interval"], str):
+        raise _field(path, "interval", summary["interval"], "a text")
+    outcomes = summary["outcomes"]
+    if not isinstance(outcomes, dict) or not outcomes:
+        raise _field(path, "outcomes", outcomes, "an object of outcomes")
+    total = 0
+    for name, row in outcomes.items():
+        if not isinstance(row, dict):
+            raise ReportError(f"broken file: {path}: outcome {name} is not an object")
+        _need(path, row, "count", "probability", "ci_low", "ci_high")
+        key = f"outcomes.{name}"
+        if not _is_int(row["count"]) or not 0 <= row["count"] <= summary["seeds"]:
+            raise _field(
+                path, f"{key}.count", row["count"], f"an integer in [0, {summary['seeds']}]"
+            )
+        total += row["count"]
+        for part in ("probability", "ci_low", "ci_high"):
+            if not _is_number(row[part]) or not 0 <= row[part] <= 1:
+                raise _field(path, f"{key}.{part}", row[part], "a number in [0, 1]")
+        if not row["ci_low"] <= row["probability"] <= row["ci_high"]:
+            raise ReportError(
+                f"broken file: {path}: {key}: probability {row['probability']} lies outside "
+                f"its interval [{row['ci_low']}, {row['ci_high']}]"
+            )
+        if abs(row["probability"] - row["count"] / summary["seeds"]) > 1e-6:
+            raise ReportError(
+                f"broken file: {path}: {key}.probability={row['probability']}, but count "
+                f"{row['count']} of {summary['seeds']} seeds gives "
+                f"{row['count'] / summary['seeds']:g}"
+            )
+        median = row.get("median_round")
+        if median is not None and not (_is_number(median) and 1 <= median <= summary["rounds"]):
+            raise _field(
+                path, f"{key}.median_round", median, f"a round in [1, {summary['rounds']}] or null"
+            )
+    if total != summary["seeds"]:
+        raise ReportError(
+            f"broken file: {path}: outcome counts add up to {total}, but seeds={summary['seeds']}"
+        )
+    for key in ("mean_peak_tension", "mean_resolutions_adopted", "mean_dprk_tests"):
+        if key in summary and not (_is_number(summary[key]) and summary[key] >= 0):
+            raise _field(path, key, summary[key], "a number of at least 0")
+
+
 def load_run(path: Path | str) -> Run:
     """Open a run directory; fail with a ReportError naming the first bad file."""
     path = Path(path)
     if not path.is_dir():
         raise ReportError(f"not a directory: {path}")
+    why = unfinished(path)
+    if why is not None:
+        raise ReportError(why)
     for name in REQUIRED:
         if not (path / name).is_file():
             raise _missing(path / name)
     summary = read_json(path / SUMMARY)
-    _need(path / SUMMARY, summary, "scenario", "seeds", "rounds", "outcomes")
-    for name, row in summary["outcomes"].items():
-        if not isinstance(row, dict):
-            raise ReportError(f"broken file: {path / SUMMARY}: outcome {name} is not an object")
-        _need(path / SUMMARY, row, "count", "probability", "ci_low", "ci_high")
+    check_summary(path / SUMMARY, summary)
     provenance = read_json(path / PROVENANCE)
     _need(path / PROVENANCE, provenance, "config")
+    if not isinstance(provenance["config"], dict):
+        raise _field(path / PROVENANCE, "config", provenance["config"], "an object")
     return Run(path, summary, provenance)
 
 

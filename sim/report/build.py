@@ -21,7 +21,8 @@ from omegaconf import OmegaConf
 
 from sim import __version__
 from sim.core.params import CrisisConfig, sources
-from sim.io.run import ReportError, Run, is_run, load_run, overrides, subruns
+from sim.io.files import clear_report
+from sim.io.run import ReportError, Run, is_run, load_run, overrides, subruns, unfinished
 from sim.io.sensitivity import is_sensitivity
 from sim.report import compare, document, events, figures, style, timeline
 from sim.report.document import Code, Document, Link, Section, Table, Text
@@ -48,14 +49,18 @@ def _report(path: Path, formats: list[str] | None, subrun_reports: bool) -> Path
     if is_sensitivity(path):
         from sim.report import sensitivity
 
+        clear_report(path)  # no figure of an earlier report survives (e.g. in another format)
         return sensitivity.report(path, formats)
     jobs = subruns(path)
     comparison = bool(jobs) and not is_sweep(jobs)  # jobs that differ only by scenario
     if not comparison and (jobs or (path / SWEEP_TABLE).is_file()):
         from sim.report import sweep  # built alongside; a sweep has its own tables and figures
 
+        clear_report(path)
         return sweep.report(path)
     if not jobs:
+        if (why := unfinished(path)) is not None:
+            raise ReportError(why)
         raise ReportError(
             f"not an output directory: {path} holds no summary.json and no job directories "
             "(0/, 1/, ...)"
@@ -191,6 +196,7 @@ def config_block(run: Run) -> Code:
 def run_report(run: Run, formats: list[str] | None = None) -> Path:
     """Figures, report.html and report.md of one run directory; returns report.html."""
     run.check()  # every input read and checked before anything is drawn
+    clear_report(run.path)  # no figure of an earlier report survives (e.g. in another format)
     fmts = _formats(run, formats)
     figdir = run.path / FIGURES
     figs = [
@@ -292,6 +298,7 @@ def comparison_report(path: Path, runs: list[Run], formats: list[str] | None = N
     """The report of a multirun over scenarios; returns its report.html."""
     baseline = pick_baseline(runs)
     ordered = [baseline] + [r for r in runs if r is not baseline]
+    clear_report(path)
     fmts = _formats(baseline, formats)
     figdir = path / FIGURES
     figs = [

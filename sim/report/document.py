@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,10 +226,46 @@ def to_html(doc: Document, outdir: Path) -> str:
 # --- Markdown -------------------------------------------------------------------------------
 
 
+_BLOCK_START = re.compile(r"^(\s*)([#>+\-=*]|\d+[.)])")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def _md_text(v: object, paragraph: bool = False) -> str:
+    """Plain text as inert Markdown: one line, no HTML, no links, no code, no block syntax.
+
+    Newlines become spaces (a newline could start a heading or a code fence),
+    `<`, `>` and `&` become entities (no raw HTML such as <script>), and the
+    characters that open links, code spans and tables are escaped; a
+    `paragraph` also has a leading heading, quote or list marker escaped.
+    """
+    text = _LINE_BREAKS.sub(" ", str(v))
+    text = text.replace("\\", "\\\\")
+    text = html.escape(text, quote=False)
+    for ch in "`[]|":
+        text = text.replace(ch, "\\" + ch)
+    if paragraph:
+        text = _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return text
+
+
 def _md_cell(v: object) -> str:
     if isinstance(v, Link):
-        return f"[{_md_cell(v.text)}]({v.href})"
-    return str(v).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+        return f"[{_md_cell(v.text)}]({_md_href(v.href)})"
+    return _md_text(v)
+
+
+def _md_href(href: str) -> str:
+    """A link target that cannot break out of its parentheses or run script."""
+    from urllib.parse import quote
+
+    target = quote(str(href), safe="/:#?=&%-_.~")
+    return target if not target.lower().startswith(("javascript:", "data:")) else "#"
+
+
+def _md_fence(text: str) -> str:
+    """A code fence longer than any run of backticks in `text`, so the text cannot close it."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _md_table(t: Table) -> str:
@@ -243,26 +280,32 @@ def _md_table(t: Table) -> str:
 
 def _md_block(b: Block, outdir: Path) -> str:
     if isinstance(b, Text):
-        return b.text
+        return _md_text(b.text, paragraph=True)
     if isinstance(b, Table):
         return _md_table(b)
     if isinstance(b, Figure):
         links = " ".join(
-            f"[{Path(p).suffix[1:].upper()}]({_rel(p, outdir)})" for p in (b.png, *b.others)
+            f"[{Path(p).suffix[1:].upper()}]({_md_href(_rel(p, outdir))})"
+            for p in (b.png, *b.others)
         )
-        return f"![{_md_cell(b.caption)}]({_rel(b.png, outdir)})\n\n*{b.caption}* {links}"
+        png = _md_href(_rel(b.png, outdir))
+        return f"![{_md_text(b.caption)}]({png})\n\n*{_md_text(b.caption)}* {links}"
     if isinstance(b, Code):
-        return f"<details><summary>{b.summary}</summary>\n\n```\n{b.text}\n```\n\n</details>"
+        fence = _md_fence(b.text)
+        return (
+            f"<details><summary>{_md_text(b.summary)}</summary>\n\n"
+            f"{fence}\n{b.text}\n{fence}\n\n</details>"
+        )
     raise TypeError(f"not a report block: {b!r}")
 
 
 def to_markdown(doc: Document, outdir: Path) -> str:
     """The document as Markdown; figures are linked by relative path."""
-    parts = [f"# {doc.title}"]
+    parts = [f"# {_md_text(doc.title)}"]
     if doc.lead:
-        parts.append(doc.lead)
+        parts.append(_md_text(doc.lead, paragraph=True))
     for s in doc.sections:
-        parts.append(f"## {s.heading}")
+        parts.append(f"## {_md_text(s.heading)}")
         parts.extend(_md_block(b, outdir) for b in s.blocks)
     if doc.provenance:
         parts.append("## Provenance")

@@ -182,7 +182,7 @@ def escalation_fan(runs: list[Run], outdir: Path, formats) -> Figure:
     )
     frames = []
     for j, run in enumerate(runs):
-        b = stats.bands(run.trajectories, [c for c, _, _ in ESCALATION_PANELS], run.rounds)
+        b = stats.bands(run.by_round, [c for c, _, _ in ESCALATION_PANELS], run.rounds)
         frames.extend(b.values())
         for i, (col, ylabel, ylim) in enumerate(ESCALATION_PANELS):
             ax = axes[i][j]
@@ -218,15 +218,14 @@ def _percent_top(ax, *series) -> None:
 
 def sanctions(run: Run, outdir: Path, formats) -> Figure:
     """Security Council activity, sanctions level, enforcement and pressure over the months."""
-    t = run.trajectories
+    t = run.by_round  # streamed per-round statistics: memory does not grow with seeds
     R = run.rounds
     fig, axes = style.subplots(2, 3, figsize=(11.5, 6.2), sharex=True)
     (a_tabled, a_strength, a_level), (a_enf, a_press, a_votes) = axes
     x = np.arange(1, R + 1)
 
-    drafted, adopted = t["resolution_drafted"].notna(), t["resolution_adopted"].notna()
-    tabled_share = stats.share(t, drafted, R) * PCT
-    adopted_share = stats.share(t, adopted, R) * PCT
+    tabled_share = t.share(t.drafted) * PCT
+    adopted_share = t.share(t.adopted) * PCT
     a_tabled.plot(x, tabled_share, color=style.NEUTRAL, ls="--", label="Drafted")
     a_tabled.plot(x, adopted_share, color=style.NEUTRAL, label="Adopted")
     a_tabled.set_ylim(0, 100)
@@ -234,15 +233,13 @@ def sanctions(run: Run, outdir: Path, formats) -> Figure:
     a_tabled.set_title("Resolutions tabled and adopted")
     a_tabled.legend(loc="upper right")
 
-    for col, ls, label in (
-        ("resolution_drafted", "--", "Drafted"),
-        ("resolution_adopted", "-", "Adopted"),
+    for total, count, ls, label in (
+        (t.drafted_sum, t.drafted, "--", "Drafted"),
+        (t.adopted_sum, t.adopted, "-", "Adopted"),
     ):
-        mean = t.groupby("round")[col].mean().reindex(x)
-        n = t.groupby("round")[col].count().reindex(x, fill_value=0)
         a_strength.plot(
             x,
-            mean.where(n >= stats.MIN_AT_RISK),
+            t.mean(total, count),
             color=style.NEUTRAL,
             ls=ls,
             label=f"{label} (mean)",
@@ -282,13 +279,11 @@ def sanctions(run: Run, outdir: Path, formats) -> Figure:
     a_press.set_title("Pressure on the DPRK economy")
     a_press.legend(handles=_fan_handles(style.NEUTRAL), loc="upper right")
 
-    tabled = t[drafted]
     shares = []
     for actor in ("china", "russia"):
-        votes = tabled[f"{actor}_vote"]
         color, name = style.ACTOR_COLORS[actor], style.ACTOR_LABELS[actor]
-        soften = stats.share(tabled, votes == "soften", R) * PCT
-        veto = stats.share(tabled, votes == "veto", R) * PCT
+        soften = t.share(t.votes[(actor, "soften")], of=t.drafted) * PCT
+        veto = t.share(t.votes[(actor, "veto")], of=t.drafted) * PCT
         a_votes.plot(x, soften, color=color, ls="--", label=f"{name}: soften")
         a_votes.plot(x, veto, color=color, label=f"{name}: veto")
         shares += [soften.to_numpy(), veto.to_numpy()]
@@ -314,7 +309,7 @@ def sanctions(run: Run, outdir: Path, formats) -> Figure:
 
 def dprk(run: Run, outdir: Path, formats) -> Figure:
     """DPRK capability and regime stability with bands, and the collapse floor."""
-    b = stats.bands(run.trajectories, ["dprk_capability", "dprk_stability"], run.rounds)
+    b = stats.bands(run.by_round, ["dprk_capability", "dprk_stability"], run.rounds)
     color = style.ACTOR_COLORS["dprk"]
     fig, (a_cap, a_stab) = style.subplots(1, 2, figsize=(10, 3.8), sharex=True)
     _fan(a_cap, b["dprk_capability"], color)

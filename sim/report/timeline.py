@@ -52,8 +52,7 @@ def _escalation(actor: str, move: str) -> int | None:
 def timeline(run: Run, outdir: Path, formats) -> Figure:
     seed = stats.representative_seed(run.outcomes)
     row = run.outcomes.loc[run.outcomes["seed"] == seed].iloc[0]
-    t = run.trajectories
-    t = t[t["seed"] == seed].sort_values("round")
+    t = run.trajectory(seed)  # that run's rows only: memory does not grow with seeds
     R = run.rounds
     months = t["round"].to_numpy()
 

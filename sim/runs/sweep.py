@@ -117,6 +117,9 @@ def run_job(conf: CrisisConfig, outdir: Path) -> dict:
         REUSED.add(str(outdir))
         return summary
     conf.run.progress = False
+    from sim.io.files import clear_outputs
+
+    clear_outputs(outdir)  # nothing of an earlier job survives beside this one
     summary = replications.run(conf, outdir)
     events.write(conf, outdir)
     return summary
