@@ -417,6 +417,8 @@ class RoundStats:
 
     def band(self, column: str) -> pd.DataFrame:
         """The stats.bands frame of one column: q05..q95 and n, indexed by round."""
+        import pandas as pd
+
         index = pd.RangeIndex(1, self.rounds + 1, name="round")
         frame = pd.DataFrame(
             self.quantiles[column][1:],
@@ -429,6 +431,8 @@ class RoundStats:
 
     def share(self, hits: np.ndarray, of: np.ndarray | None = None) -> pd.Series:
         """Per-round hits / runs (or / `of`), NaN where fewer than MIN_AT_RISK runs."""
+        import pandas as pd
+
         index = pd.RangeIndex(1, self.rounds + 1, name="round")
         n = pd.Series((self.n if of is None else of)[1:], index=index)
         s = pd.Series(hits[1:], index=index) / n.where(n > 0)
@@ -436,6 +440,8 @@ class RoundStats:
 
     def mean(self, total: np.ndarray, count: np.ndarray) -> pd.Series:
         """Per-round mean of a column over its non-null rows (NaN where too few)."""
+        import pandas as pd
+
         index = pd.RangeIndex(1, self.rounds + 1, name="round")
         c = pd.Series(count[1:], index=index)
         return (pd.Series(total[1:], index=index) / c.where(c > 0)).where(c >= MIN_AT_RISK)

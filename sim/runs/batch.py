@@ -434,6 +434,9 @@ def _pieces(c: Compiled, tasks: list, trajectories: bool, render: bool, workers:
                 if not pending:
                     return
                 yield from pending.popleft().result()
+        except BaseException:  # Ctrl-C or a failed task: no worker outlives the run
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
         finally:
             for f in pending:
                 f.cancel()

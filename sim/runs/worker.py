@@ -6,7 +6,15 @@ done once here, every worker forked from the server starts with them.
 
 from __future__ import annotations
 
+import os
+import signal
+
 from sim.core.params import CrisisConfig
 from sim.runs import batch
 
+# Ctrl-C is the parent's to handle: it cancels the tasks and waits for the workers. A task's
+# error reaches the parent with its result; what a worker would print on stderr is only the
+# noise of a pool torn down mid-start (after Ctrl-C), which must not bury the parent's one line.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
 batch.simulate(CrisisConfig(), 0, 1)  # loads run_chunk, the signature every task calls

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import console_script, run_cli
+from tests.conftest import console_script, run_cli
 
 QUICK = ("run.seeds=4", "run.rounds=6", "report.enabled=false", "run.progress=false")
 
@@ -239,7 +239,7 @@ def test_a_rerun_that_fails_leaves_nothing_of_the_earlier_run(tmp_path):
                     f"hydra.run.dir={out}", cwd=tmp_path)  # fmt: skip
     assert first.returncode == 0, first.stderr[-3000:]
     assert (out / "report.html").is_file() and list((out / "figures").glob("*.svg"))
-    proc = injected(tmp_path, "files.OutcomeWriter.write = full", *QUICK,
+    proc = injected(tmp_path, "files.OutcomeWriter.write_lines = full", *QUICK,
                     f"hydra.run.dir={out}")  # fmt: skip
     line = one_line_error(proc, code=1)
     assert "No space left on device" in line
@@ -307,7 +307,7 @@ def test_report_on_a_read_only_directory_is_one_line(tmp_path):
 
 def test_disk_full_during_a_sweep_is_reported_without_traceback(tmp_path):
     s = tmp_path / "S"
-    proc = injected(tmp_path, "files.OutcomeWriter.write = full", "-m",
+    proc = injected(tmp_path, "files.OutcomeWriter.write_lines = full", "-m",
                     "actors.us.hawkishness=0.2,0.8", *QUICK, f"hydra.sweep.dir={s}")  # fmt: skip
     line = one_line_error(proc, code=1)
     assert "No space left on device" in line and f"hydra.sweep.dir={s}" in line

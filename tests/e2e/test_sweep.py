@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from conftest import console_script, make_config, run_cli
+from tests.conftest import console_script, make_config, run_cli
 
 from sim.core.outcomes import OUTCOMES
 from sim.io import files as outputs

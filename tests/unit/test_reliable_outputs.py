@@ -106,7 +106,7 @@ def test_experiments_may_not_choose_another_launcher():
 @pytest.fixture(scope="module")
 def streamed_run(tmp_path_factory):
     """A run of 300 seeds over 24 months, with a batch size that splits its rows."""
-    from conftest import make_config
+    from tests.conftest import make_config
 
     from sim.io.run import load_run
     from sim.runs import replications
