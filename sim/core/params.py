@@ -278,6 +278,17 @@ class SensitivityParams:
 
 
 @dataclass
+class CompareParams:
+    """How a multirun over scenarios is compared (crisis-sim -m scenario=a,b,c)."""
+
+    reference: str = p(
+        "baseline",
+        source="The scenario every other is compared with, run by run; when the default "
+        "baseline is not among them, the first scenario (with a note).",
+    )
+
+
+@dataclass
 class CrisisConfig:
     task: str = p("run", source="run (one scenario over run.seeds) or sensitivity.")
     scenario: ScenarioInfo = field(default_factory=ScenarioInfo)
@@ -287,6 +298,7 @@ class CrisisConfig:
     council: CouncilParams = field(default_factory=CouncilParams)
     report: ReportParams = field(default_factory=ReportParams)
     sensitivity: SensitivityParams = field(default_factory=SensitivityParams)
+    compare: CompareParams = field(default_factory=CompareParams)
 
 
 class ConfigError(ValueError):

@@ -30,7 +30,7 @@ FIGURES = "figures"
 SWEEP_TABLE = "sweep.parquet"
 BASELINE = "baseline"
 # Config sections that say how a run was made, not what world it models.
-NOT_PARAMETERS = ("run.", "report.", "sensitivity.", "scenario.", "task")
+NOT_PARAMETERS = ("run.", "report.", "sensitivity.", "scenario.", "task", "compare.")
 DEFAULT_FORMATS = ("png", "svg")
 
 
@@ -237,8 +237,8 @@ def run_report(run: Run, formats: list[str] | None = None) -> Path:
 
 
 def pick_baseline(runs: list[Run]) -> Run:
-    """The run of the baseline scenario, else the first job."""
-    return next((r for r in runs if r.scenario == BASELINE), runs[0])
+    """The reference run of a comparison (see `compare.pick_reference`)."""
+    return compare.pick_reference(runs)[0]
 
 
 def comparison_table(runs: list[Run]) -> Table:
@@ -287,8 +287,8 @@ def differences_table(diffs, baseline: Run, paired: bool = True) -> Table:
 
 def comparison_report(path: Path, runs: list[Run], formats: list[str] | None = None) -> Path:
     """The report of a multirun over scenarios; returns its report.html."""
-    baseline = pick_baseline(runs)
-    ordered = [baseline] + [r for r in runs if r is not baseline]
+    cmp = compare.compare(runs)
+    baseline, ordered = cmp.reference, cmp.runs
     fmts = _formats(baseline, formats)
     figdir = path / FIGURES
     figs = [
@@ -298,7 +298,7 @@ def comparison_report(path: Path, runs: list[Run], formats: list[str] | None = N
     ]
     blocks_diff = []
     if len(ordered) > 1:
-        diffs = compare.differences(ordered, baseline)
+        diffs = cmp.diffs
         figs.insert(1, compare.difference_figure(diffs, baseline, ordered, figdir, fmts))
         paired = all(compare.is_paired(r, baseline) for r in ordered)
         blocks_diff = [differences_table(diffs, baseline, paired)]

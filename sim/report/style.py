@@ -44,6 +44,24 @@ def month_label(round_: int, start: str = "2017-08") -> str:
     return f"{MONTHS[index % 12]} {index // 12}"
 
 
+def when(round_: float | None, start: str | None = "2017-08") -> str:
+    """A time as readers quote it: 'Apr 2018 (round 9)'; a median between two months spans both.
+
+    The one label of a time in every table, caption and terminal line.
+    """
+    if round_ is None or round_ != round_:
+        return ""
+    r = float(round_)
+    if not start:
+        return f"round {r:g}"
+    if r.is_integer():
+        return f"{month_label(int(r), start)} (round {int(r)})"
+    a, b = month_label(int(r), start), month_label(int(r) + 1, start)
+    (ma, ya), (mb, yb) = a.split(), b.split()
+    span = f"{ma}–{mb} {yb}" if ya == yb else f"{a}–{b}"
+    return f"{span} (round {r:g})"
+
+
 # --- Shared look and deterministic output ---------------------------------------------------
 
 # Series that belong to no actor and no outcome (sanctions level, pressure, strengths).
