@@ -113,8 +113,12 @@ def comparison(diffs: dict[str, pd.DataFrame], reference: str, note: str = "") -
 # --- Sweeps -----------------------------------------------------------------------------------
 
 
-def tipping(tip: dict | None) -> str:
-    """'War overtakes talks at hawkishness 0.73, 95% CI 0.68–0.81', or plainly that it does not."""
+def tipping(tip: dict | None, df: pd.DataFrame | None = None) -> str:
+    """'War overtakes talks at hawkishness 0.73, 95% CI 0.68–0.81', or plainly that it does not.
+
+    With the sweep table `df`, it also names the likeliest outcome at the crossing, which need
+    be neither war nor talks.
+    """
     if tip is None:
         return ""
     name = label(tip["parameter"])
@@ -132,11 +136,15 @@ def tipping(tip: dict | None) -> str:
         )
     text = f"War (war or nuclear war) overtakes talks at {name} = {tip['estimate']:.3g}"
     if tip["interval"] is None:
-        return text + " (no interval: the grid values did not share their seeds)."
-    lo, hi = tip["interval"]
-    lo_s = f"{lo:.3g}" if lo is not None else f"below {grid[0]:g}"
-    hi_s = f"{hi:.3g}" if hi is not None else f"beyond {grid[-1]:g}"
-    return f"{text}, 95% CI {lo_s}–{hi_s}."
+        text += " (no interval: the grid values did not share their seeds)"
+    else:
+        lo, hi = tip["interval"]
+        lo_s = f"{lo:.3g}" if lo is not None else f"below {grid[0]:g}"
+        hi_s = f"{hi:.3g}" if hi is not None else f"beyond {grid[-1]:g}"
+        text += f", 95% CI {lo_s}–{hi_s}"
+    if df is not None:
+        text += "; " + likeliest_at(df, tip["parameter"], tip["estimate"])
+    return text + "."
 
 
 def likeliest_at(df: pd.DataFrame, key: str, value: float) -> str:
@@ -176,7 +184,7 @@ def sweep(df: pd.DataFrame, swept: list[str], tip: dict | None, spread: dict | N
             f"Across the values of {label(key)}, {style.outcome_label(o).lower()} moves most: "
             f"from {pct(lo)} (at {_v(lo_at)}) to {pct(hi)} (at {_v(hi_at)})."
         )
-        tp = tipping(tip)
+        tp = tipping(tip, df)
         return f"{text} {tp}".strip()
     key = max(spread, key=lambda k: max(spread[k][0]))
     point, lo, hi = spread[key]

@@ -120,7 +120,7 @@ def sweep_table(table: pa.Table, tip: dict | None = None) -> str:
         *_columns(heads, cells),
     ]
     if tip is not None:
-        out += ["", findings.tipping(tip)]
+        out += ["", findings.tipping(tip, table.to_pandas())]
     return "\n".join(out)
 
 
