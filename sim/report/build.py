@@ -23,7 +23,7 @@ from sim import __version__
 from sim.core.params import CrisisConfig, sources
 from sim.io.run import ReportError, Run, is_run, load_run, overrides, subruns
 from sim.io.sensitivity import is_sensitivity
-from sim.report import compare, document, figures, style, timeline
+from sim.report import compare, document, figures, findings, style, timeline
 from sim.report.document import Code, Document, Link, Section, Table, Text
 
 FIGURES = "figures"
@@ -119,11 +119,7 @@ def changes_table(changes, reference_name: str) -> Table | Text:
 
 
 def _month(run: Run, round_: float | None) -> str:
-    if round_ is None:
-        return ""
-    if run.start and float(round_).is_integer():
-        return f"{style.month_label(int(round_), run.start)} (round {int(round_)})"
-    return f"round {round_:g}"
+    return style.when(round_, run.start)
 
 
 def _pct(x: float) -> str:
@@ -206,6 +202,7 @@ def run_report(run: Run, formats: list[str] | None = None) -> Path:
     start = f", from {style.month_label(1, run.start)}" if run.start else ""
     doc = Document(
         title=f"Crisis scenario {run.scenario} (N = {run.seeds:,} runs)",
+        finding=findings.run(run.summary),
         lead=(
             f"{description} {run.seeds:,} seeded runs of up to {run.rounds} months{start}; "
             "each ends in freeze talks, war, nuclear war or regime collapse, or is a standoff "
@@ -279,10 +276,19 @@ def differences_table(diffs, baseline: Run, paired: bool = True) -> Table:
         ["scenario", *(figures._label(k) for k in names)],
         rows,
         caption=(
-            f"Difference from {baseline.scenario}, percentage points [95% interval], paired by seed"
+            f"Difference from the reference {baseline.scenario}, percentage points [95% "
+            "Newcombe interval], "
+            + ("paired by seed" if paired else "independent samples (base seeds differ)")
         ),
         align="l" + "r" * len(names),
     )
+
+
+def _link_if_exists(folder: Path, name: str) -> Link | str:
+    """A link to a job's report file, or a note when that job has no report to open."""
+    if (folder / name).is_file():
+        return Link(f"{folder.name}/{name}", f"{folder.name}/{name}")
+    return "(no report built)"
 
 
 def comparison_report(path: Path, runs: list[Run], formats: list[str] | None = None) -> Path:
@@ -300,8 +306,7 @@ def comparison_report(path: Path, runs: list[Run], formats: list[str] | None = N
     if len(ordered) > 1:
         diffs = cmp.diffs
         figs.insert(1, compare.difference_figure(diffs, baseline, ordered, figdir, fmts))
-        paired = all(compare.is_paired(r, baseline) for r in ordered)
-        blocks_diff = [differences_table(diffs, baseline, paired)]
+        blocks_diff = [differences_table(diffs, baseline, cmp.paired)]
     changes = []
     for r in ordered[1:]:
         changes.append(Text(f"{r.scenario} against {baseline.scenario}:"))
@@ -314,19 +319,24 @@ def comparison_report(path: Path, runs: list[Run], formats: list[str] | None = N
             [
                 r.scenario,
                 r.config.get("scenario", {}).get("description", ""),
-                Link(f"{r.path.name}/report.html", f"{r.path.name}/report.html"),
-                Link(f"{r.path.name}/report.md", f"{r.path.name}/report.md"),
+                _link_if_exists(r.path, document.HTML_NAME),
+                _link_if_exists(r.path, document.MD_NAME),
             ]
             for r in ordered
         ],
     )
     names = ", ".join(r.scenario for r in ordered)
+    reference = f"the reference {baseline.scenario} (compare.reference)"
     doc = Document(
         title=f"Crisis scenarios compared: {names} (N = {baseline.seeds:,} runs each)",
+        finding=findings.comparison(cmp.diffs, baseline.scenario, cmp.note),
         lead=(
             f"{len(ordered)} scenarios, each run over the same seeds; runs with the same seed "
-            f"share their random numbers, so each scenario is compared with {baseline.scenario} "
+            f"share their random numbers, so each scenario is compared with {reference} "
             "run by run."
+            if cmp.paired
+            else f"{len(ordered)} scenarios, compared with {reference} as independent samples "
+            "(their base seeds differ)."
         ),
         sections=[
             Section("Outcome odds", [comparison_table(ordered), *blocks_diff]),
@@ -337,6 +347,7 @@ def comparison_report(path: Path, runs: list[Run], formats: list[str] | None = N
         provenance={
             **provenance(baseline),
             "scenario": names,
+            "reference (compare.reference)": baseline.scenario,
             "jobs": ", ".join(
                 f"{r.path.name}: {r.scenario} (N = {r.seeds:,}, base seed "
                 f"{r.summary.get('base_seed')})"

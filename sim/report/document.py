@@ -154,7 +154,9 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2rem;
 border-bottom:1px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.92rem}
 th,td{border:1px solid #ccc;padding:.25rem .55rem;vertical-align:top}
-th{background:#f2f2f2;text-align:left}td.r{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f2f2f2;text-align:left}
+td.r{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.scroll{overflow-x:auto}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.2rem 0}
 figure{margin:1rem 0 2rem}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.92rem;color:#333;margin-top:.3rem}
@@ -168,7 +170,7 @@ nav.toc ol{margin:.2rem 0 0;padding-left:1.4rem}nav.toc{font-size:.95rem}
 
 def _html_table(t: Table) -> str:
     align = t.align or "l" * len(t.columns)
-    out = ["<table>"]
+    out = ['<div class="scroll"><table>']
     if t.caption:
         out.append(f"<caption>{html.escape(t.caption)}</caption>")
     out.append("<thead><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in t.columns))
@@ -179,7 +181,7 @@ def _html_table(t: Table) -> str:
             for v, a in zip(row, align, strict=False)
         )
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "\n".join(out)
 
 

@@ -181,8 +181,8 @@ def sweep(df: pd.DataFrame, swept: list[str], tip: dict | None, spread: dict | N
         key = swept[0]
         o, lo, hi, _, lo_at, hi_at = _range_one(df, key)
         text = (
-            f"Across the values of {label(key)}, {style.outcome_label(o).lower()} moves most: "
-            f"from {pct(lo)} (at {_v(lo_at)}) to {pct(hi)} (at {_v(hi_at)})."
+            f"Across the values of {label(key)}, the odds of {style.outcome_label(o).lower()} move "
+            f"most, between {pct(lo)} (at {_v(lo_at)}) and {pct(hi)} (at {_v(hi_at)})."
         )
         tp = tipping(tip, df)
         return f"{text} {tp}".strip()

@@ -28,7 +28,7 @@ from sim.io.files import PROVENANCE
 from sim.io.run import read_json
 from sim.io.sensitivity import RESULT_JSON, SAMPLES, SENSITIVITY_CSV
 from sim.io.sensitivity import read as read_sensitivity
-from sim.report import document, style
+from sim.report import document, findings, style
 from sim.report.build import flatten
 from sim.report.document import Code, Document, Figure, Section, Table, Text
 from sim.report.figures import save_figure
@@ -449,6 +449,7 @@ def write_report(
         f"Which preferences matter: {'Sobol' + chr(39) if sobol else 'Morris'} sensitivity, "
         f"{result['scenario']}",
         lead=lead,
+        finding=findings.sensitivity(table, method, result["outcomes"]),
         sections=sections,
         provenance={
             "crisis-sim": prov["version"],

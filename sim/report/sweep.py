@@ -33,8 +33,8 @@ from sim.core.outcomes import OUTCOMES
 from sim.core.params import label as param_label
 from sim.io import sweep as sweeps
 from sim.io.run import ReportError, load_run
-from sim.report import document, style
-from sim.report.document import Document, Figure, Section, Table, Text
+from sim.report import document, findings, style
+from sim.report.document import Document, Figure, Link, Section, Table, Text
 from sim.report.figures import _color, _figure, _label
 
 FIGURES = "figures"
@@ -341,7 +341,15 @@ def _pct(p: float) -> str:
     return f"{p * PCT:.1f}"
 
 
-def sweep_table(df: pd.DataFrame, swept: list[str]) -> Table:
+def _job_link(path: Path, run_dir: str) -> Link | str:
+    """The job's report when it has one; its folder name, unlinked, when it does not."""
+    if (path / run_dir / document.HTML_NAME).is_file():
+        return Link(f"{run_dir}/", f"{run_dir}/{document.HTML_NAME}")
+    return f"{run_dir}/"
+
+
+def sweep_table(df: pd.DataFrame, swept: list[str], path: Path | None = None) -> Table:
+    """One row per job: each outcome's odds with a compact interval that does not wrap."""
     rows = []
     for _, r in df.iterrows():
         rows.append(
@@ -349,18 +357,21 @@ def sweep_table(df: pd.DataFrame, swept: list[str]) -> Table:
                 str(r["job"]),
                 *(_value(r[k]) for k in swept),
                 *(
-                    f"{_pct(r[f'p_{o}'])} [{_pct(r[f'p_{o}_low'])}, {_pct(r[f'p_{o}_high'])}]"
+                    f"{_pct(r[f'p_{o}'])} ({_pct(r[f'p_{o}_low'])}–{_pct(r[f'p_{o}_high'])})"
                     for o in OUTCOMES
                 ),
                 _label(r["most_likely"]),
                 f"{r['mean_peak_tension']:.3f}",
-                f"{r['run_dir']}/",
+                f"{r['run_dir']}/" if path is None else _job_link(path, r["run_dir"]),
             ]
         )
     return Table(
-        ["job", *swept, *(_label(o) for o in OUTCOMES), "most likely", "peak tension", "run"],
+        ["job", *swept, *(_label(o) for o in OUTCOMES), "most likely", "peak tension", "job folder"],
         rows,
-        caption="Outcome odds per job, % [95% Wilson interval]; peak tension is the mean over runs",
+        caption=(
+            "Outcome odds per job, % (95% Wilson interval); peak tension is the mean over runs; "
+            "a job folder is linked when it holds a report"
+        ),
         align="r" * (1 + len(swept)) + "r" * len(OUTCOMES) + "lrl",
     )
 
@@ -420,6 +431,7 @@ def report(path: Path | str, formats: list[str] | None = None) -> Path:
     figdir = path / FIGURES
     sections: list[Section] = []
 
+    tip, spread = None, None
     if len(swept) == 1:
         figs = [outcome_lines(df, swept[0], figdir, fmts)]
         tip = sweeps.read_tipping(path)
@@ -443,7 +455,7 @@ def report(path: Path | str, formats: list[str] | None = None) -> Path:
         codes = sweeps.outcome_matrix(path, table)
         spread = spreads(df, swept, codes, meta["base_seed"])
         sections.append(Section("How much each parameter matters", [spread_table(spread)]))
-    sections.append(Section("Every job", [sweep_table(df, swept)]))
+    sections.append(Section("Every job", [sweep_table(df, swept, path)]))
 
     fixed = {k: _fixed(v) for k, v in meta["fixed"].items()}
     what = " x ".join(f"{param_label(k)} ({df[k].nunique()} values)" for k in swept)
@@ -464,7 +476,11 @@ def report(path: Path | str, formats: list[str] | None = None) -> Path:
         + "Intervals are 95% Wilson score intervals unless stated otherwise."
     )
     doc = Document(
-        title=title, lead=lead, sections=sections, provenance=_provenance(path, df, meta)
+        title=title,
+        lead=lead,
+        finding=findings.sweep(df, swept, tip, spread),
+        sections=sections,
+        provenance=_provenance(path, df, meta),
     )
     html, _ = document.write(doc, path)
     return html
