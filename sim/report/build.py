@@ -193,6 +193,7 @@ def run_report(run: Run, formats: list[str] | None = None) -> Path:
         figures.outcome_odds([run], figdir, fmts),
         figures.cumulative_incidence([run], figdir, fmts),
         figures.escalation_fan([run], figdir, fmts),
+        figures.council(run, figdir, fmts),
         figures.sanctions(run, figdir, fmts),
         figures.dprk(run, figdir, fmts),
         timeline.timeline(run, figdir, fmts),

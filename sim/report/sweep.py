@@ -148,19 +148,40 @@ def outcome_lines(df: pd.DataFrame, key: str, outdir: Path, formats) -> Figure:
 
 
 def tipping_figure(df: pd.DataFrame, tip: dict, outdir: Path, formats) -> Figure:
-    """P(war or nuclear war) and P(talks) along the sweep, and where the first overtakes."""
+    """P(war or nuclear war) and P(talks) along the sweep, where the first overtakes, and the
+    other outcomes beside them: at the crossing the likeliest outcome may be neither."""
+    fig = draw_tipping(df, tip)
+    where = ""
+    if tip["status"] == "crossing":
+        where = " At the crossing " + findings.likeliest_at(df, tip["parameter"], tip["estimate"])
+        where = where.replace(" there", "") + "."
+    caption = (
+        "Every outcome's probability at each grid value: war or nuclear war and freeze talks "
+        "bold with 95% Wilson bands, standoff and regime collapse thin (bands omitted); "
+        "dashed line: where war overtakes talks; grey: its 95% interval." + where
+    )
+    return _figure(fig, outdir, "sweep_tipping_point", formats, caption)
+
+
+OTHERS = ("standoff", "collapse")  # drawn thin beside war and talks in the tipping figure
+
+
+def draw_tipping(df: pd.DataFrame, tip: dict):
+    """The tipping-point figure (matplotlib)."""
     key = tip["parameter"]
     d = df.sort_values(key, kind="stable")
     x = d[key].to_numpy(float)
     war, war_lo, war_hi = (a * PCT for a in war_band(d))
     talks, t_lo, t_hi = (d[c].to_numpy() * PCT for c in ("p_talks", "p_talks_low", "p_talks_high"))
-    fig, ax = style.subplots(figsize=(7.2, 4.2), layout="constrained")
+    fig, ax = style.subplots(figsize=(7.2, 4.4), layout="constrained")
     for p, lo, hi, o, label in (
         (talks, t_lo, t_hi, "talks", "Freeze talks"),
         (war, war_lo, war_hi, "war", "War or nuclear war"),
     ):
         ax.fill_between(x, lo, hi, color=_color(o), alpha=0.18, lw=0)
         ax.plot(x, p, color=_color(o), marker="o", ms=3.5, lw=1.8, label=label)
+    for o, ls in zip(OTHERS, (":", "-."), strict=True):
+        ax.plot(x, d[f"p_{o}"].to_numpy() * PCT, color=_color(o), ls=ls, lw=1.2, label=_label(o))
     if tip["status"] == "crossing":
         if tip["interval"] is not None:
             lo = x[0] if tip["interval"][0] is None else tip["interval"][0]
@@ -187,12 +208,8 @@ def tipping_figure(df: pd.DataFrame, tip: dict, outdir: Path, formats) -> Figure
     ax.set_xlabel(param_label(key))
     ax.set_ylabel("Probability (% of runs)")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=4)
-    fig.suptitle(f"Where war overtakes talks ({_n(df)})")
-    caption = (
-        "P(war or nuclear war) and P(freeze talks) at each grid value with 95% Wilson bands; "
-        "dashed line: where war overtakes talks; grey: its 95% interval."
-    )
-    return _figure(fig, outdir, "sweep_tipping_point", formats, caption)
+    fig.suptitle(f"Where war overtakes talks, with every outcome ({_n(df)})")
+    return fig
 
 
 def _grid(df: pd.DataFrame, xk: str, yk: str, column: str) -> tuple[list, list, np.ndarray]:
@@ -257,6 +274,19 @@ def _overlaps_runner_up(row: pd.Series) -> bool:
 
 def most_likely_map(df: pd.DataFrame, xk: str, yk: str, outdir: Path, formats) -> Figure:
     """The most likely outcome in each cell, hatched where it is not clearly ahead."""
+    caption = (
+        "The most likely outcome in each cell, with its probability. Hatched cells: its 95% "
+        "interval overlaps that of the runner-up, so the two are not clearly ordered."
+    )
+    return _figure(draw_most_likely(df, xk, yk), outdir, "sweep_most_likely", formats, caption)
+
+
+CELL_BORDER = "#FFFFFF"
+CELL = "cell"  # gid of a cell's border
+
+
+def draw_most_likely(df: pd.DataFrame, xk: str, yk: str):
+    """The most-likely-outcome map (matplotlib): bordered cells, labels on a plain chip."""
     xs, ys, grid = _grid(df, xk, yk, "most_likely")
     present = [o for o in OUTCOMES if o in set(df["most_likely"])]
     index = {o: i for i, o in enumerate(present)}
@@ -277,17 +307,21 @@ def most_likely_map(df: pd.DataFrame, xk: str, yk: str, outdir: Path, formats) -
                     (xi - 0.5, yi - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#FFFFFF", lw=0
                 )
             )
+        ax.add_patch(  # a border on every cell, so neighbours of one colour stay apart
+            Rectangle(
+                (xi - 0.5, yi - 0.5), 1, 1, fill=False, ec=CELL_BORDER, lw=1.5, gid=CELL
+            )
+        )
         if annotate:
-            fill = _color(r["most_likely"])
             ax.text(
                 xi,
                 yi,
                 f"{r[f'p_{r.most_likely}'] * PCT:.0f}%",
                 ha="center",
                 va="center",
-                fontsize=7.5,
-                color="#FFFFFF" if style.is_dark(fill) else "#000000",
-                bbox={"boxstyle": "round,pad=0.15", "fc": fill, "ec": "none"},  # over hatching
+                fontsize=8,
+                color="#000000",
+                bbox={"boxstyle": "round,pad=0.2", "fc": "#FFFFFF", "ec": "none", "alpha": 0.9},
             )
     handles = [Patch(color=_color(o), label=_label(o)) for o in present]
     handles.append(
@@ -295,11 +329,7 @@ def most_likely_map(df: pd.DataFrame, xk: str, yk: str, outdir: Path, formats) -
     )
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4))
     ax.set_title(f"Most likely outcome ({_n(df)})")
-    caption = (
-        "The most likely outcome in each cell, with its probability. Hatched cells: its 95% "
-        "interval overlaps that of the runner-up, so the two are not clearly ordered."
-    )
-    return _figure(fig, outdir, "sweep_most_likely", formats, caption)
+    return fig
 
 
 def main_effects_figure(df: pd.DataFrame, swept: list[str], outdir: Path, formats) -> Figure:
