@@ -134,9 +134,7 @@ def keys_text(cfg: CrisisConfig | None = None) -> str:
     out = []
     for heading, group in rows.items():
         out.append(heading)
-        out += [
-            f"  {k:<{width}}  {d:<{dw}}  {a:<{aw}}  {m}".rstrip() for k, d, a, m in group
-        ]
+        out += [f"  {k:<{width}}  {d:<{dw}}  {a:<{aw}}  {m}".rstrip() for k, d, a, m in group]
         out.append("")
     return "\n".join(out).rstrip()
 
@@ -181,4 +179,3 @@ def register() -> None:
 def documented_keys() -> list[str]:
     """Every key of the schema (for checks that the help and README cover them)."""
     return [k for k, _, _ in walk(CrisisConfig())]
-

@@ -21,7 +21,6 @@ from sim.report import style
 from sim.report.document import Figure
 from sim.report.figures import _color, _figure, _label, _n
 
-
 BASELINE = "baseline"
 
 

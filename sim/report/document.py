@@ -234,9 +234,7 @@ def to_html(doc: Document, outdir: Path) -> str:
         )
     if doc.lead:
         parts.append(f'<p class="lead">{html.escape(doc.lead)}</p>')
-    items = "".join(
-        f'<li><a href="#{anchor(h)}">{html.escape(h)}</a></li>' for h in doc.headings()
-    )
+    items = "".join(f'<li><a href="#{anchor(h)}">{html.escape(h)}</a></li>' for h in doc.headings())
     parts.append(f'<nav class="toc"><strong>Contents</strong><ol>{items}</ol></nav>')
     for s in doc.sections:
         parts.append(f'<h2 id="{anchor(s.heading)}">{html.escape(s.heading)}</h2>')

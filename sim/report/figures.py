@@ -69,7 +69,6 @@ def _value_label(ax, y: float, p: float, lo: float, hi: float, fill: str) -> Non
     ax.text(lo - 2, y, f"{p:.1f}%", va="center", ha="right", fontsize=7.5, color=color)
 
 
-
 def outcome_odds(runs: list[Run], outdir: Path, formats) -> Figure:
     """Horizontal bars of each outcome's probability with its 95% Wilson interval."""
     caption = (

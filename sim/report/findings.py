@@ -104,9 +104,7 @@ def comparison(diffs: dict[str, pd.DataFrame], reference: str, note: str = "") -
     if not diffs:
         return f"Only one scenario ({reference}): nothing to compare."
     parts = [scenario_change(s, d, reference) for s, d in diffs.items()]
-    text = (
-        f"Against the reference {reference}, paired run by run: " + "; ".join(parts) + "."
-    )
+    text = f"Against the reference {reference}, paired run by run: " + "; ".join(parts) + "."
     return f"{note} {text}" if note else text
 
 
@@ -218,7 +216,9 @@ def sensitivity(table: pd.DataFrame, method: str, outcomes: dict) -> str:
         key, row = next(iter(r.iterrows()))
         conf = row.get(f"{main}_conf", math.nan)
         ci = "" if conf != conf else f" ± {conf:.2f}"
-        parts.append(f"{style.outcome_label(outcome).lower()}: {label(key)} ({main} {row[main]:.2f}{ci})")
+        parts.append(
+            f"{style.outcome_label(outcome).lower()}: {label(key)} ({main} {row[main]:.2f}{ci})"
+        )
     if not parts:
         return "No outcome varies across the sample: no preference can be ranked."
     return f"The preference that matters most ({index}, 95% interval) for " + "; ".join(parts) + "."

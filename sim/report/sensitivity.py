@@ -122,7 +122,9 @@ def _number_points(fig, ax, ranked: pd.DataFrame, xmax: float, ymax: float) -> N
     (points near the origin crowd together); a thin leader joins a number set further off."""
     box = ax.get_position()
     w_pt, h_pt = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72
-    points = [(row["mu_star"] / xmax * w_pt, row["sigma"] / ymax * h_pt) for _, row in ranked.iterrows()]
+    points = [
+        (row["mu_star"] / xmax * w_pt, row["sigma"] / ymax * h_pt) for _, row in ranked.iterrows()
+    ]
     texts = [str(i) for i in range(1, len(points) + 1)]
     offsets = style.place_labels(points, texts, fontsize=8)
     for (_key, row), text, (dx, dy) in zip(ranked.iterrows(), texts, offsets, strict=True):

@@ -308,9 +308,7 @@ def draw_most_likely(df: pd.DataFrame, xk: str, yk: str):
                 )
             )
         ax.add_patch(  # a border on every cell, so neighbours of one colour stay apart
-            Rectangle(
-                (xi - 0.5, yi - 0.5), 1, 1, fill=False, ec=CELL_BORDER, lw=1.5, gid=CELL
-            )
+            Rectangle((xi - 0.5, yi - 0.5), 1, 1, fill=False, ec=CELL_BORDER, lw=1.5, gid=CELL)
         )
         if annotate:
             ax.text(
@@ -396,7 +394,14 @@ def sweep_table(df: pd.DataFrame, swept: list[str], path: Path | None = None) ->
             ]
         )
     return Table(
-        ["job", *swept, *(_label(o) for o in OUTCOMES), "most likely", "peak tension", "job folder"],
+        [
+            "job",
+            *swept,
+            *(_label(o) for o in OUTCOMES),
+            "most likely",
+            "peak tension",
+            "job folder",
+        ],
         rows,
         caption=(
             "Outcome odds per job, % (95% Wilson interval); peak tension is the mean over runs; "

@@ -69,7 +69,10 @@ def comparison(cmp: Comparison) -> str:
     for r in cmp.runs:
         o = r.summary["outcomes"]
         cells.append(
-            [r.scenario, *(compact(o[k]["probability"], o[k]["ci_low"], o[k]["ci_high"]) for k in names)]
+            [
+                r.scenario,
+                *(compact(o[k]["probability"], o[k]["ci_low"], o[k]["ci_high"]) for k in names),
+            ]
         )
     lines += _columns(["scenario", *names], cells, left=1)
     if cmp.diffs:
