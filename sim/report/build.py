@@ -4,7 +4,7 @@
 
 - a run directory (summary.json, outcomes.csv, ...): that run's report;
 - a Hydra multirun whose jobs differ only in `scenario`: each job's report and
-  a comparison report against the baseline scenario;
+  a comparison report against the reference scenario (`compare.reference`);
 - a parameter sweep (a sweep.parquet, or jobs that differ in other keys):
   `sim.report.sweep.report(path)`.
 

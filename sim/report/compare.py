@@ -1,4 +1,5 @@
-"""Scenario against baseline: paired differences in outcome probability.
+"""Scenarios against their reference (`compare.reference`, by default the baseline): paired
+differences in outcome probability, the numbers both the terminal and the report show.
 
 Runs with the same `run.seed` share their random numbers seed by seed, so
 scenario and baseline are compared run by run (paired by `seed`); the shared

@@ -139,7 +139,7 @@ def outcome_lines(df: pd.DataFrame, key: str, outdir: Path, formats) -> Figure:
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Patch(color="#999999", alpha=0.3, label=f"95% Wilson interval ({band})"))
     fig.legend(handles=handles, loc="outside lower center", ncol=3)
-    fig.suptitle(f"Outcome odds against {param_label(key)} ({_n(df)})")
+    fig.suptitle(f"Outcome odds against {param_label(key)}\n({_n(df)})")
     caption = (
         f"Probability of each outcome by the horizon at each value of {key}, with its 95% "
         f"Wilson score interval ({band})."
@@ -207,8 +207,8 @@ def draw_tipping(df: pd.DataFrame, tip: dict):
     ax.set_ylim(-2, 102)
     ax.set_xlabel(param_label(key))
     ax.set_ylabel("Probability (% of runs)")
-    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=4)
-    fig.suptitle(f"Where war overtakes talks, with every outcome ({_n(df)})")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3)
+    fig.suptitle(f"Where war overtakes talks, with every outcome\n({_n(df)})")
     return fig
 
 
