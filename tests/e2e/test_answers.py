@@ -7,13 +7,14 @@ Every number checked here is recomputed with the functions the report uses
 
 from __future__ import annotations
 
+import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+import subprocess
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, console_script, run_cli
 
 from sim.app import help as app_help
 from sim.core.outcomes import OUTCOMES
@@ -26,53 +27,67 @@ QUICK = ("run.seeds=40", "run.rounds=12")
 SCENARIOS = "scenario=baseline,no_exercises,china_strict"
 
 
-def _run(name: str, base: Path, *args: str):
-    out = base / name
-    proc = run_cli(*args, f"hydra.run.dir={out}", f"hydra.sweep.dir={out}", cwd=base)
-    return proc, base / name
+COMMANDS = {
+    "run": (*QUICK,),
+    "compare": ("-m", SCENARIOS, *QUICK),
+    "compare_ref": ("-m", SCENARIOS, "compare.reference=no_exercises", *QUICK),
+    "compare_nobase": ("-m", "scenario=no_exercises,china_strict", *QUICK),
+    "tipping": (
+        "experiment=tipping_point",
+        "actors.us.hawkishness=0.2,0.6,0.8,1.0",
+        "hydra/launcher=basic",
+        "run.seeds=60",
+    ),
+    "no_crossing": (
+        "experiment=tipping_point",
+        "actors.us.hawkishness=0.0,0.2",
+        "hydra/launcher=basic",
+        "run.seeds=30",
+        "report.enabled=false",
+    ),
+    "grid": (
+        "-m",
+        "actors.us.hawkishness=0.3,0.8",
+        "actors.china.collapse_fear=0.2,0.9",
+        *QUICK,
+    ),
+    "sensitivity": (
+        "experiment=sensitivity_morris",
+        "sensitivity.samples=2",
+        "sensitivity.seeds=4",
+        "run.rounds=12",
+    ),
+}
+TIMEOUT = 900  # a loaded machine runs these slowly; none should take a minute alone
+
+
+class Outputs:
+    """Each command of COMMANDS run once, when a test first asks for it: (process, directory)."""
+
+    def __init__(self, base: Path):
+        self.base, self.done = base, {}
+
+    def __getitem__(self, name: str) -> tuple[subprocess.CompletedProcess, Path]:
+        if name not in self.done:
+            out = self.base / name
+            env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+            args = (*COMMANDS[name], f"hydra.run.dir={out}", f"hydra.sweep.dir={out}")
+            proc = subprocess.run(
+                [console_script(), *args],
+                cwd=self.base,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+            )
+            assert proc.returncode == 0, f"{name}: {proc.stderr[-3000:]}"
+            self.done[name] = (proc, out)
+        return self.done[name]
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory) -> dict[str, tuple]:
-    """The commands whose printed answers the tests below read, run side by side."""
-    base = tmp_path_factory.mktemp("answers")
-    jobs = {
-        "run": (*QUICK,),
-        "compare": ("-m", SCENARIOS, *QUICK),
-        "compare_ref": ("-m", SCENARIOS, "compare.reference=no_exercises", *QUICK),
-        "compare_nobase": ("-m", "scenario=no_exercises,china_strict", *QUICK),
-        "tipping": (
-            "experiment=tipping_point",
-            "actors.us.hawkishness=0.2,0.6,0.8,1.0",
-            "hydra/launcher=basic",
-            "run.seeds=60",
-        ),
-        "no_crossing": (
-            "experiment=tipping_point",
-            "actors.us.hawkishness=0.0,0.2",
-            "hydra/launcher=basic",
-            "run.seeds=30",
-            "report.enabled=false",
-        ),
-        "grid": (
-            "-m",
-            "actors.us.hawkishness=0.3,0.8",
-            "actors.china.collapse_fear=0.2,0.9",
-            *QUICK,
-        ),
-        "sensitivity": (
-            "experiment=sensitivity_morris",
-            "sensitivity.samples=2",
-            "sensitivity.seeds=4",
-            "run.rounds=12",
-        ),
-    }
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = {k: pool.submit(_run, k, base, *args) for k, args in jobs.items()}
-        done = {k: f.result() for k, f in futures.items()}
-    for name, (proc, _) in done.items():
-        assert proc.returncode == 0, f"{name}: {proc.stderr[-3000:]}"
-    return done
+def outputs(tmp_path_factory) -> Outputs:
+    return Outputs(tmp_path_factory.mktemp("answers"))
 
 
 def _points(d, k) -> str:
