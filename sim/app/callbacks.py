@@ -30,6 +30,7 @@ from sim.app.errors import explain, fail
 from sim.core.params import ConfigError
 from sim.io import lock
 from sim.io import sweep as files
+from sim.io.run import ReportError
 from sim.report import text
 from sim.runs import sweep
 from sim.runs.sweep import Plan
@@ -174,6 +175,7 @@ class SweepCallback(Callback):
         jobs = plan(config)
         try:
             sweep.check(_base(config), jobs)
+            check_reference(config, jobs)
         except ConfigError as err:
             fail(str(err))
         if sweep_dir.is_dir():
@@ -214,10 +216,30 @@ class SweepCallback(Callback):
             table = sweep.finish(sweep_dir)
         except (FileNotFoundError, sweep.Incomplete) as err:  # Hydra would make this a warning
             fail(str(err), code=1)
-        print(text.sweep_table(table))
+        swept = files.metadata(table)["swept"]
+        if swept == ["scenario"]:  # a comparison: odds and paired differences from the reference
+            from sim.report import compare
+
+            try:
+                print(text.comparison(compare.of_directory(sweep_dir)))
+            except ReportError as err:
+                fail(str(err))
+        else:
+            print(text.sweep_table(table, files.read_tipping(sweep_dir)))
         print(f"sweep table: {sweep_dir / files.TABLE}")
         if config.report.enabled:
             print(f"report: {build_report(sweep_dir, files.metadata(table)['swept'])}")
+
+
+def check_reference(config: DictConfig, jobs: Plan) -> None:
+    """A `compare.reference` other than the default must be one of the scenarios compared."""
+    reference = OmegaConf.select(config, "compare.reference", default="baseline")
+    names = [str(v["scenario"]) for v in jobs.values if "scenario" in v]
+    if jobs.swept == ["scenario"] and reference != "baseline" and reference not in names:
+        raise ConfigError(
+            f"compare.reference={reference} is not among the scenarios compared; "
+            f"allowed: {', '.join(names)}"
+        )
 
 
 def build_report(sweep_dir: Path, swept: list[str]) -> Path:

@@ -60,6 +60,9 @@ def run_sensitivity(conf: CrisisConfig, outdir: Path) -> dict:
     files.clear_report(outdir)
     result = sensitivity.run(conf, outdir)
     _, table = read(outdir)
+    from sim.report import findings
+
+    print(findings.sensitivity(table, result["method"], result["outcomes"]) + "\n")
     print(text.sensitivity_table(table, result["method"]))
     points, seeds = result["points"], result["seeds"]
     print(f"{result['method']}: {points} points x {seeds} seeds in {result['seconds']:.1f} s")

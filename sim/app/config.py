@@ -8,7 +8,7 @@ from functools import cache
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
-from sim.app import experiments
+from sim.app import experiments, help
 from sim.app.checks import NAME_RULE, is_name
 from sim.app.errors import fail
 from sim.core.params import ConfigError, CrisisConfig, validate
@@ -19,6 +19,7 @@ def register() -> None:
     """Register the schema and the named experiments with Hydra (once per process)."""
     ConfigStore.instance().store(name="crisis_schema", node=CrisisConfig)
     experiments.register()  # experiments/<name>.yaml -> experiment=<name>
+    help.register()  # --help, generated from the schema
 
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")

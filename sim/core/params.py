@@ -306,6 +306,17 @@ class PlayParams:
 
 
 @dataclass
+class CompareParams:
+    """How a multirun over scenarios is compared (crisis-sim -m scenario=a,b,c)."""
+
+    reference: str = p(
+        "baseline",
+        source="The scenario every other is compared with, run by run; when the default "
+        "baseline is not among them, the first scenario (with a note).",
+    )
+
+
+@dataclass
 class CrisisConfig:
     task: str = p(
         "run", source="run (one scenario over run.seeds), sensitivity, or play (a person plays)."
@@ -318,6 +329,7 @@ class CrisisConfig:
     report: ReportParams = field(default_factory=ReportParams)
     sensitivity: SensitivityParams = field(default_factory=SensitivityParams)
     play: PlayParams = field(default_factory=PlayParams)
+    compare: CompareParams = field(default_factory=CompareParams)
 
 
 TASKS = ("run", "sensitivity", "play")

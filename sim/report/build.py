@@ -4,7 +4,7 @@
 
 - a run directory (summary.json, outcomes.csv, ...): that run's report;
 - a Hydra multirun whose jobs differ only in `scenario`: each job's report and
-  a comparison report against the baseline scenario;
+  a comparison report against the reference scenario (`compare.reference`);
 - a parameter sweep (a sweep.parquet, or jobs that differ in other keys):
   `sim.report.sweep.report(path)`.
 
@@ -24,14 +24,14 @@ from sim.core.params import CrisisConfig, sources
 from sim.io.files import clear_report
 from sim.io.run import ReportError, Run, is_run, load_run, overrides, subruns, unfinished
 from sim.io.sensitivity import is_sensitivity
-from sim.report import compare, document, events, figures, style, timeline
+from sim.report import compare, document, events, figures, findings, style, timeline
 from sim.report.document import Code, Document, Link, Section, Table, Text
 
 FIGURES = "figures"
 SWEEP_TABLE = "sweep.parquet"
 BASELINE = "baseline"
 # Config sections that say how a run was made, not what world it models.
-NOT_PARAMETERS = ("run.", "report.", "sensitivity.", "scenario.", "task", "play.")
+NOT_PARAMETERS = ("run.", "report.", "sensitivity.", "scenario.", "task", "play.", "compare.")
 DEFAULT_FORMATS = ("png", "svg")
 
 
@@ -124,11 +124,7 @@ def changes_table(changes, reference_name: str) -> Table | Text:
 
 
 def _month(run: Run, round_: float | None) -> str:
-    if round_ is None:
-        return ""
-    if run.start and float(round_).is_integer():
-        return f"{style.month_label(int(round_), run.start)} (round {int(round_)})"
-    return f"round {round_:g}"
+    return style.when(round_, run.start)
 
 
 def _pct(x: float) -> str:
@@ -203,6 +199,7 @@ def run_report(run: Run, formats: list[str] | None = None) -> Path:
         figures.outcome_odds([run], figdir, fmts),
         figures.cumulative_incidence([run], figdir, fmts),
         figures.escalation_fan([run], figdir, fmts),
+        figures.council(run, figdir, fmts),
         figures.sanctions(run, figdir, fmts),
         figures.dprk(run, figdir, fmts),
         timeline.timeline(run, figdir, fmts),
@@ -215,6 +212,7 @@ def run_report(run: Run, formats: list[str] | None = None) -> Path:
     start = f", from {style.month_label(1, run.start)}" if run.start else ""
     doc = Document(
         title=f"Crisis scenario {run.scenario} (N = {run.seeds:,} runs)",
+        finding=findings.run(run.summary),
         lead=(
             f"{description} {run.seeds:,} seeded runs of up to {run.rounds} months{start}; "
             "each ends in freeze talks, war, nuclear war or regime collapse, or is a standoff "
@@ -246,8 +244,8 @@ def run_report(run: Run, formats: list[str] | None = None) -> Path:
 
 
 def pick_baseline(runs: list[Run]) -> Run:
-    """The run of the baseline scenario, else the first job."""
-    return next((r for r in runs if r.scenario == BASELINE), runs[0])
+    """The reference run of a comparison (see `compare.pick_reference`)."""
+    return compare.pick_reference(runs)[0]
 
 
 def comparison_table(runs: list[Run]) -> Table:
@@ -288,16 +286,25 @@ def differences_table(diffs, baseline: Run, paired: bool = True) -> Table:
         ["scenario", *(figures._label(k) for k in names)],
         rows,
         caption=(
-            f"Difference from {baseline.scenario}, percentage points [95% interval], paired by seed"
+            f"Difference from the reference {baseline.scenario}, percentage points [95% "
+            "Newcombe interval], "
+            + ("paired by seed" if paired else "independent samples (base seeds differ)")
         ),
         align="l" + "r" * len(names),
     )
 
 
+def _link_if_exists(folder: Path, name: str) -> Link | str:
+    """A link to a job's report file, or a note when that job has no report to open."""
+    if (folder / name).is_file():
+        return Link(f"{folder.name}/{name}", f"{folder.name}/{name}")
+    return "(no report built)"
+
+
 def comparison_report(path: Path, runs: list[Run], formats: list[str] | None = None) -> Path:
     """The report of a multirun over scenarios; returns its report.html."""
-    baseline = pick_baseline(runs)
-    ordered = [baseline] + [r for r in runs if r is not baseline]
+    cmp = compare.compare(runs)
+    baseline, ordered = cmp.reference, cmp.runs
     clear_report(path)
     fmts = _formats(baseline, formats)
     figdir = path / FIGURES
@@ -308,10 +315,9 @@ def comparison_report(path: Path, runs: list[Run], formats: list[str] | None = N
     ]
     blocks_diff = []
     if len(ordered) > 1:
-        diffs = compare.differences(ordered, baseline)
+        diffs = cmp.diffs
         figs.insert(1, compare.difference_figure(diffs, baseline, ordered, figdir, fmts))
-        paired = all(compare.is_paired(r, baseline) for r in ordered)
-        blocks_diff = [differences_table(diffs, baseline, paired)]
+        blocks_diff = [differences_table(diffs, baseline, cmp.paired)]
     changes = []
     for r in ordered[1:]:
         changes.append(Text(f"{r.scenario} against {baseline.scenario}:"))
@@ -324,19 +330,24 @@ def comparison_report(path: Path, runs: list[Run], formats: list[str] | None = N
             [
                 r.scenario,
                 r.config.get("scenario", {}).get("description", ""),
-                Link(f"{r.path.name}/report.html", f"{r.path.name}/report.html"),
-                Link(f"{r.path.name}/report.md", f"{r.path.name}/report.md"),
+                _link_if_exists(r.path, document.HTML_NAME),
+                _link_if_exists(r.path, document.MD_NAME),
             ]
             for r in ordered
         ],
     )
     names = ", ".join(r.scenario for r in ordered)
+    reference = f"the reference {baseline.scenario} (compare.reference)"
     doc = Document(
         title=f"Crisis scenarios compared: {names} (N = {baseline.seeds:,} runs each)",
+        finding=findings.comparison(cmp.diffs, baseline.scenario, cmp.note),
         lead=(
             f"{len(ordered)} scenarios, each run over the same seeds; runs with the same seed "
-            f"share their random numbers, so each scenario is compared with {baseline.scenario} "
+            f"share their random numbers, so each scenario is compared with {reference} "
             "run by run."
+            if cmp.paired
+            else f"{len(ordered)} scenarios, compared with {reference} as independent samples "
+            "(their base seeds differ)."
         ),
         sections=[
             Section("Outcome odds", [comparison_table(ordered), *blocks_diff]),
@@ -347,6 +358,7 @@ def comparison_report(path: Path, runs: list[Run], formats: list[str] | None = N
         provenance={
             **provenance(baseline),
             "scenario": names,
+            "reference (compare.reference)": baseline.scenario,
             "jobs": ", ".join(
                 f"{r.path.name}: {r.scenario} (N = {r.seeds:,}, base seed "
                 f"{r.summary.get('base_seed')})"

@@ -1,4 +1,5 @@
-"""Scenario against baseline: paired differences in outcome probability.
+"""Scenarios against their reference (`compare.reference`, by default the baseline): paired
+differences in outcome probability, the numbers both the terminal and the report show.
 
 Runs with the same `run.seed` share their random numbers seed by seed, so
 scenario and baseline are compared run by run (paired by `seed`); the shared
@@ -7,6 +8,7 @@ noise cancels and the intervals are narrower than for independent samples.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +17,39 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from sim import stats
-from sim.io.run import Run
+from sim.io.run import ReportError, Run
 from sim.report import style
 from sim.report.document import Figure
 from sim.report.figures import _color, _figure, _label, _n
+
+BASELINE = "baseline"
+
+
+def reference_setting(runs: list[Run]) -> str:
+    """The `compare.reference` the jobs ran with (older runs without it: the baseline)."""
+    return str(runs[0].config.get("compare", {}).get("reference") or BASELINE)
+
+
+def pick_reference(runs: list[Run], reference: str | None = None) -> tuple[Run, str]:
+    """The run every other is compared with, and a note when the choice was not the user's.
+
+    `compare.reference` names it; when the default, baseline, is not among the scenarios the
+    first job is the reference and the note says so. A named scenario that did not run is an
+    error, as comparing with another one silently would mislead.
+    """
+    name = reference or reference_setting(runs)
+    found = next((r for r in runs if r.scenario == name), None)
+    if found is not None:
+        return found, ""
+    if name != BASELINE:
+        allowed = ", ".join(r.scenario for r in runs)
+        raise ReportError(f"compare.reference={name} is not among the scenarios run: {allowed}")
+    first = runs[0]
+    note = (
+        f"Reference: {first.scenario}, the first scenario, as no baseline was run "
+        "(choose another with compare.reference=<scenario>)."
+    )
+    return first, note
 
 
 def is_paired(a: Run, b: Run) -> bool:
@@ -36,6 +67,34 @@ def differences(runs: list[Run], baseline: Run) -> dict[str, pd.DataFrame]:
         for r in runs
         if r is not baseline
     }
+
+
+@dataclass
+class Comparison:
+    """Scenarios against their reference: the numbers the terminal and the report both show."""
+
+    runs: list[Run]  # the reference first, then the others in job order
+    reference: Run
+    note: str  # why the reference is what it is, when the user did not choose it
+    diffs: dict[str, pd.DataFrame]  # scenario -> stats.paired_differences frame
+
+    @property
+    def paired(self) -> bool:
+        return all(is_paired(r, self.reference) for r in self.runs)
+
+
+def compare(runs: list[Run], reference: str | None = None) -> Comparison:
+    """Pick the reference (`compare.reference`) and compute every paired difference from it."""
+    ref, note = pick_reference(runs, reference)
+    ordered = [ref] + [r for r in runs if r is not ref]
+    return Comparison(ordered, ref, note, differences(ordered, ref))
+
+
+def of_directory(path: Path) -> Comparison:
+    """The comparison of a multirun directory over scenarios, from its job directories."""
+    from sim.io.run import load_run, subruns
+
+    return compare([load_run(j) for j in subruns(Path(path))])
 
 
 def difference_figure(

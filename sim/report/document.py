@@ -98,6 +98,17 @@ class Document:
     lead: str = ""
     sections: list[Section] = field(default_factory=list)
     provenance: Mapping[str, object] = field(default_factory=dict)
+    finding: str = ""  # the answer, in a paragraph, shown first
+
+    def headings(self) -> list[str]:
+        """The table of contents: every section, then the provenance."""
+        return [s.heading for s in self.sections] + (["Provenance"] if self.provenance else [])
+
+
+def anchor(heading: str) -> str:
+    """The id of a heading as GitHub makes it, so the same link works in HTML and Markdown."""
+    kept = "".join(c for c in heading.lower() if c.isalnum() or c in " -_")
+    return kept.strip().replace(" ", "-")
 
 
 def write(doc: Document, outdir: Path | str) -> tuple[Path, Path]:
@@ -141,19 +152,23 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2rem;
 border-bottom:1px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.92rem}
 th,td{border:1px solid #ccc;padding:.25rem .55rem;vertical-align:top}
-th{background:#f2f2f2;text-align:left}td.r{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f2f2f2;text-align:left}
+td.r{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.scroll{overflow-x:auto}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.2rem 0}
 figure{margin:1rem 0 2rem}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.92rem;color:#333;margin-top:.3rem}
 figcaption a{margin-left:.5rem;font-size:.85rem}
 pre{background:#f7f7f7;padding:.6rem;overflow-x:auto;font-size:.82rem}
 .lead{color:#444}
+.finding{background:#f3f7fb;border-left:4px solid #1F4E79;padding:.6rem .8rem;font-size:1.02rem}
+nav.toc ol{margin:.2rem 0 0;padding-left:1.4rem}nav.toc{font-size:.95rem}
 """
 
 
 def _html_table(t: Table) -> str:
     align = t.align or "l" * len(t.columns)
-    out = ["<table>"]
+    out = ['<div class="scroll"><table>']
     if t.caption:
         out.append(f"<caption>{html.escape(t.caption)}</caption>")
     out.append("<thead><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in t.columns))
@@ -164,7 +179,7 @@ def _html_table(t: Table) -> str:
             for v, a in zip(row, align, strict=False)
         )
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "\n".join(out)
 
 
@@ -211,13 +226,19 @@ def to_html(doc: Document, outdir: Path) -> str:
         f"<title>{html.escape(doc.title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{html.escape(doc.title)}</h1>",
     ]
+    if doc.finding:
+        parts.append(
+            f'<p class="finding"><strong>Key finding.</strong> {html.escape(doc.finding)}</p>'
+        )
     if doc.lead:
         parts.append(f'<p class="lead">{html.escape(doc.lead)}</p>')
+    items = "".join(f'<li><a href="#{anchor(h)}">{html.escape(h)}</a></li>' for h in doc.headings())
+    parts.append(f'<nav class="toc"><strong>Contents</strong><ol>{items}</ol></nav>')
     for s in doc.sections:
-        parts.append(f"<h2>{html.escape(s.heading)}</h2>")
+        parts.append(f'<h2 id="{anchor(s.heading)}">{html.escape(s.heading)}</h2>')
         parts.extend(_html_block(b, outdir) for b in s.blocks)
     if doc.provenance:
-        parts.append("<h2>Provenance</h2>")
+        parts.append('<h2 id="provenance">Provenance</h2>')
         parts.append(_html_table(Table(["item", "value"], _provenance_rows(doc.provenance))))
     parts.append("</body></html>\n")
     return "\n".join(parts)
@@ -302,8 +323,14 @@ def _md_block(b: Block, outdir: Path) -> str:
 def to_markdown(doc: Document, outdir: Path) -> str:
     """The document as Markdown; figures are linked by relative path."""
     parts = [f"# {_md_text(doc.title)}"]
+    if doc.finding:
+        parts.append(f"**Key finding.** {_md_text(doc.finding, paragraph=True)}")
     if doc.lead:
         parts.append(_md_text(doc.lead, paragraph=True))
+    parts.append(
+        "**Contents**\n\n"
+        + "\n".join(f"{i}. [{_md_text(h)}](#{anchor(h)})" for i, h in enumerate(doc.headings(), 1))
+    )
     for s in doc.sections:
         parts.append(f"## {_md_text(s.heading)}")
         parts.extend(_md_block(b, outdir) for b in s.blocks)

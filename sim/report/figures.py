@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -54,9 +56,30 @@ def _panel_title(ax, run: Run, runs: list[Run]) -> None:
 
 # --- Outcome probabilities ------------------------------------------------------------------
 
+HALO = patheffects.Stroke(linewidth=3, foreground="white")
+LABEL_ROOM = 12.0  # percentage points a value label needs right of its whisker
+
+
+def _value_label(ax, y: float, p: float, lo: float, hi: float, fill: str) -> None:
+    """The bar's value right of its whisker, or inside the bar when that would pass 100%."""
+    if hi + LABEL_ROOM <= 100:
+        ax.text(hi + 2, y, f"{p:.1f}%", va="center", fontsize=7.5, color="#222222")
+        return
+    color = "white" if style.is_dark(fill) else "black"
+    ax.text(lo - 2, y, f"{p:.1f}%", va="center", ha="right", fontsize=7.5, color=color)
+
 
 def outcome_odds(runs: list[Run], outdir: Path, formats) -> Figure:
     """Horizontal bars of each outcome's probability with its 95% Wilson interval."""
+    caption = (
+        f"Probability of each outcome by the horizon ({runs[0].rounds} months) with its 95% "
+        "Wilson score interval, as in summary.json."
+    )
+    return _figure(draw_outcome_odds(runs), outdir, "outcome_odds", formats, caption)
+
+
+def draw_outcome_odds(runs: list[Run]):
+    """The outcome-odds figure (matplotlib), on a 0-100% axis."""
     names = runs[0].outcome_names
     k = len(runs)
     fig, axes = style.subplots(
@@ -73,10 +96,14 @@ def outcome_odds(runs: list[Run], outdir: Path, formats) -> Figure:
         lo = np.array([r["ci_low"] for r in rows]) * PCT
         hi = np.array([r["ci_high"] for r in rows]) * PCT
         ax.barh(y, p, color=[_color(o) for o in names], height=0.65)
-        ax.errorbar(p, y, xerr=[p - lo, hi - p], fmt="none", ecolor="#222222", capsize=3, lw=1)
-        for yi, pi, hii in zip(y, p, hi, strict=True):
-            ax.text(hii + 2, yi, f"{pi:.1f}%", va="center", fontsize=7.5, color="#222222")
-        ax.set_xlim(0, 118)
+        bars = ax.errorbar(
+            p, y, xerr=[p - lo, hi - p], fmt="none", ecolor="#222222", capsize=3, lw=1
+        )
+        for artist in (*bars.lines[1], *bars.lines[2]):  # a white halo: visible on dark bars
+            artist.set_path_effects([HALO, patheffects.Normal()])
+        for yi, pi, loi, hii, o in zip(y, p, lo, hi, names, strict=True):
+            _value_label(ax, yi, pi, loi, hii, _color(o))
+        ax.set_xlim(0, 100)
         ax.set_xticks([0, 25, 50, 75, 100])
         ax.set_xlabel("Probability (% of runs)")
         ax.grid(axis="y", visible=False)
@@ -87,11 +114,7 @@ def outcome_odds(runs: list[Run], outdir: Path, formats) -> Figure:
     handles.append(Line2D([], [], color="#222222", lw=1, marker="|", label="95% Wilson interval"))
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 3))
     fig.suptitle(_title("Outcome probabilities", runs))
-    caption = (
-        f"Probability of each outcome by the horizon ({runs[0].rounds} months) with its 95% "
-        "Wilson score interval, as in summary.json."
-    )
-    return _figure(fig, outdir, "outcome_odds", formats, caption)
+    return fig
 
 
 # --- Cumulative incidence -------------------------------------------------------------------
@@ -163,6 +186,50 @@ def _sparse_note(frames) -> str:
     return ""
 
 
+AT_RISK = "at-risk"  # gid of the at-risk counts under a panel
+AT_RISK_DROP = -30  # points below the axis: under the two-line month ticks
+
+
+def at_risk(ax, frame) -> None:
+    """Under a panel, as under a survival plot: how many runs are still in crisis at each
+    tick, since the bands above are drawn over those runs only."""
+    n = frame["n"]
+    for t in ax.get_xticks():
+        if int(t) in n.index:
+            ax.annotate(
+                f"{int(n.loc[int(t)]):,}",
+                (t, 0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, AT_RISK_DROP),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=7,
+                color="#555555",
+                gid=AT_RISK,
+            )
+    ax.annotate(
+        "In crisis:",
+        (0, 0),
+        xycoords="axes fraction",
+        xytext=(-6, AT_RISK_DROP),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=7,
+        color="#555555",
+    )
+
+
+def at_risk_counts(ax) -> dict[float, int]:
+    """{tick: runs in crisis} as written under a panel by `at_risk` (for checks)."""
+    return {
+        float(a.xy[0]): int(a.get_text().replace(",", ""))
+        for a in ax.texts
+        if a.get_gid() == AT_RISK
+    }
+
+
 ESCALATION_PANELS = (
     ("tension", "Tension (index, 0-1)", (0, 1)),
     ("escalation_score", "Escalation score\n(points per month)", None),
@@ -171,6 +238,17 @@ ESCALATION_PANELS = (
 
 def escalation_fan(runs: list[Run], outdir: Path, formats) -> Figure:
     """Fan chart of tension and of the escalation score, per scenario."""
+    fig, frames = draw_escalation(runs)
+    caption = (
+        "Tension and escalation score (sum of the four actors' moves, Rivera et al. 2024 "
+        "scale) per month: median with 50% and 90% bands over the runs still in crisis, whose "
+        "number is written under each panel" + _sparse_note(frames) + "."
+    )
+    return _figure(fig, outdir, "escalation_fan", formats, caption)
+
+
+def draw_escalation(runs: list[Run]):
+    """The escalation fan chart and the band frames it draws."""
     k = len(runs)
     fig, axes = style.subplots(
         2,
@@ -193,21 +271,20 @@ def escalation_fan(runs: list[Run], outdir: Path, formats) -> Figure:
                 ax.set_ylabel(ylabel)
             style.time_axis(ax, run.rounds, run.start, label=False)
         axes[1][j].axhline(0, color="#888888", lw=0.8, ls=":")
+        at_risk(axes[1][j], b["tension"])
         _panel_title(axes[0][j], run, runs)
     fig.supxlabel(style.time_label(runs[0].start), fontsize=9)
     handles = _fan_handles(style.NEUTRAL, "Median over\nruns in crisis")
     fig.legend(handles=handles, loc="outside right center")
     fig.suptitle(_title("Escalation", runs))
-    caption = (
-        "Tension and escalation score (sum of the four actors' moves, Rivera et al. 2024 "
-        "scale) per month: median with 50% and 90% bands over the runs still in crisis"
-        + _sparse_note(frames)
-        + "."
-    )
-    return _figure(fig, outdir, "escalation_fan", formats, caption)
+    return fig, frames
 
 
-# --- Sanctions ------------------------------------------------------------------------------
+# --- Security Council and sanctions ---------------------------------------------------------
+
+# China and Russia told apart by line style and marker as well as colour.
+ACTOR_LINES = {"china": ("-", "o"), "russia": ("--", "s")}
+QUARTER = 3  # months pooled per point of a vote share: a month holds only 10-40 drafts
 
 
 def _percent_top(ax, *series) -> None:
@@ -216,25 +293,43 @@ def _percent_top(ax, *series) -> None:
     ax.set_ylim(0, min(100.0, np.ceil(top * 1.25 / 10) * 10))
 
 
-def sanctions(run: Run, outdir: Path, formats) -> Figure:
-    """Security Council activity, sanctions level, enforcement and pressure over the months."""
+def vote_shares(run: Run, actor: str, vote: str) -> pd.DataFrame:
+    """Per quarter: the share of tabled drafts on which `actor` cast `vote`, with its 95%
+    Wilson interval; quarters with fewer than MIN_AT_RISK drafts are left out.
+
+    Pooled from the streamed per-round counts, so memory does not grow with seeds."""
+    t = run.by_round
+    votes, drafted = t.votes[(actor, vote)][1:], t.drafted[1:]
+    rows = []
+    for q in range(0, len(drafted), QUARTER):
+        drafts, k = int(drafted[q : q + QUARTER].sum()), int(votes[q : q + QUARTER].sum())
+        if drafts < stats.MIN_AT_RISK:
+            continue
+        lo, hi = stats.wilson(k, drafts)
+        rows.append((q + 1 + (QUARTER - 1) / 2, k / drafts, lo, hi, drafts))
+    return pd.DataFrame(rows, columns=["month", "share", "low", "high", "drafts"])
+
+
+def draw_council(run: Run):
+    """Security Council: drafts tabled and adopted, their strength, and China's and Russia's
+    softening and vetoes as quarterly shares with intervals."""
     t = run.by_round  # streamed per-round statistics: memory does not grow with seeds
     R = run.rounds
-    fig, axes = style.subplots(2, 3, figsize=(11.5, 6.2), sharex=True)
-    (a_tabled, a_strength, a_level), (a_enf, a_press, a_votes) = axes
+    fig, axes = style.subplots(2, 2, figsize=(9.0, 6.4), sharex=True)
+    (a_tabled, a_strength), (a_soften, a_veto) = axes
     x = np.arange(1, R + 1)
 
     tabled_share = t.share(t.drafted) * PCT
     adopted_share = t.share(t.adopted) * PCT
-    a_tabled.plot(x, tabled_share, color=style.NEUTRAL, ls="--", label="Drafted")
-    a_tabled.plot(x, adopted_share, color=style.NEUTRAL, label="Adopted")
-    a_tabled.set_ylim(0, 100)
-    a_tabled.set_ylabel("Runs in crisis (%)")
-    a_tabled.set_title("Resolutions tabled and adopted")
+    a_tabled.plot(x, tabled_share, color=style.NEUTRAL, ls="--", label="Draft tabled")
+    a_tabled.plot(x, adopted_share, color=style.NEUTRAL, label="Draft adopted")
+    _percent_top(a_tabled, tabled_share.to_numpy(), adopted_share.to_numpy())
+    a_tabled.set_ylabel("Runs in crisis that month (%)")
+    a_tabled.set_title("Drafts tabled and adopted")
     a_tabled.legend(loc="upper right")
 
     for total, count, ls, label in (
-        (t.drafted_sum, t.drafted, "--", "Drafted"),
+        (t.drafted_sum, t.drafted, "--", "Tabled"),
         (t.adopted_sum, t.adopted, "-", "Adopted"),
     ):
         a_strength.plot(
@@ -249,6 +344,56 @@ def sanctions(run: Run, outdir: Path, formats) -> Figure:
     a_strength.set_title("Strength of resolutions")
     a_strength.legend(loc="upper right")
 
+    for ax, vote, title in ((a_soften, "soften", "softened"), (a_veto, "veto", "vetoed")):
+        tops = []
+        for actor, dx in (("china", -0.3), ("russia", 0.3)):
+            v = vote_shares(run, actor, vote)
+            ls, marker = ACTOR_LINES[actor]
+            p, lo, hi = v["share"] * PCT, v["low"] * PCT, v["high"] * PCT
+            ax.errorbar(
+                v["month"] + dx,
+                p,
+                yerr=[p - lo, hi - p],
+                color=style.ACTOR_COLORS[actor],
+                ls=ls,
+                marker=marker,
+                ms=4.5,
+                lw=1.4,
+                elinewidth=0.9,
+                capsize=2,
+                label=style.ACTOR_LABELS[actor],
+            )
+            tops.append(hi.to_numpy())
+        _percent_top(ax, *tops)
+        ax.set_ylabel(f"Drafts {title} (% of drafts tabled)")
+        ax.set_title(f"Drafts {title} by China and by Russia")
+        ax.legend(loc="upper right")
+
+    for ax in axes.flat:
+        style.time_axis(ax, R, run.start, label=False)
+    fig.supxlabel(style.time_label(run.start), fontsize=9)
+    fig.suptitle(_title("Security Council", [run]))
+    return fig
+
+
+def council(run: Run, outdir: Path, formats) -> Figure:
+    """The Security Council figure, saved."""
+    caption = (
+        "Share of runs in crisis with a draft tabled and adopted each month, and the drafts' "
+        f"mean strength; below, the share of tabled drafts China (solid, circles) and Russia "
+        f"(dashed, squares) softened or vetoed, pooled over {QUARTER} months with 95% Wilson "
+        f"intervals (quarters with fewer than {stats.MIN_AT_RISK} drafts left out)."
+    )
+    return _figure(draw_council(run), outdir, "council", formats, caption)
+
+
+def draw_sanctions(run: Run):
+    """Sanctions level, China's and Russia's enforcement and the pressure on the DPRK, with
+    the runs still in crisis counted under each panel; returns the figure and its bands."""
+    t = run.by_round  # streamed per-round statistics: memory does not grow with seeds
+    R = run.rounds
+    fig, axes = style.subplots(1, 3, figsize=(9.6, 3.9), sharex=True)
+    a_level, a_enf, a_press = axes
     b = stats.bands(
         t, ["sanctions_level", "pressure", "china_enforcement", "russia_enforcement"], R
     )
@@ -260,17 +405,24 @@ def sanctions(run: Run, outdir: Path, formats) -> Figure:
 
     for actor in ("china", "russia"):
         _fan(a_enf, b[f"{actor}_enforcement"], style.ACTOR_COLORS[actor], style.ACTOR_LABELS[actor])
+        a_enf.lines[-1].set_linestyle(ACTOR_LINES[actor][0])
     a_enf.set_ylim(0, 1.04)  # a blockade (1.0) must stay visible
     a_enf.set_ylabel("Enforcement (0 none, 1 blockade)")
     a_enf.set_title("Enforcement by China and Russia")
     a_enf.legend(
         handles=[
-            Line2D([], [], color=style.ACTOR_COLORS[a], lw=1.8, label=style.ACTOR_LABELS[a])
+            Line2D(
+                [],
+                [],
+                color=style.ACTOR_COLORS[a],
+                ls=ACTOR_LINES[a][0],
+                lw=1.8,
+                label=f"{style.ACTOR_LABELS[a]} (median)",
+            )
             for a in ("china", "russia")
         ]
         + _band_handles("#888888"),
         loc="best",  # the medians sit anywhere from none to a blockade
-        ncol=2,
     )
 
     _fan(a_press, b["pressure"], style.NEUTRAL)
@@ -279,27 +431,21 @@ def sanctions(run: Run, outdir: Path, formats) -> Figure:
     a_press.set_title("Pressure on the DPRK economy")
     a_press.legend(handles=_fan_handles(style.NEUTRAL), loc="upper right")
 
-    shares = []
-    for actor in ("china", "russia"):
-        color, name = style.ACTOR_COLORS[actor], style.ACTOR_LABELS[actor]
-        soften = t.share(t.votes[(actor, "soften")], of=t.drafted) * PCT
-        veto = t.share(t.votes[(actor, "veto")], of=t.drafted) * PCT
-        a_votes.plot(x, soften, color=color, ls="--", label=f"{name}: soften")
-        a_votes.plot(x, veto, color=color, label=f"{name}: veto")
-        shares += [soften.to_numpy(), veto.to_numpy()]
-    _percent_top(a_votes, *shares)
-    a_votes.set_ylabel("Drafts tabled (%)")
-    a_votes.set_title("Softening and vetoes")
-    a_votes.legend(loc="upper right", ncol=2)
-
-    for ax in axes.flat:
+    for ax in axes:
         style.time_axis(ax, R, run.start, label=False)
+        at_risk(ax, b["pressure"])
     fig.supxlabel(style.time_label(run.start), fontsize=9)
-    fig.suptitle(_title("Sanctions", [run]))
+    fig.suptitle(_title("Sanctions and enforcement", [run]))
+    return fig, b
+
+
+def sanctions(run: Run, outdir: Path, formats) -> Figure:
+    """The sanctions figure, saved."""
+    fig, b = draw_sanctions(run)
     caption = (
-        "Security Council drafts, strengths and votes, sanctions level, China's and Russia's "
-        "enforcement and effective pressure per month, over the runs still in crisis "
-        "(median with 50% and 90% bands)" + _sparse_note(b.values()) + "."
+        "Sanctions level, China's (solid) and Russia's (dashed) enforcement and effective "
+        "pressure per month: median with 50% and 90% bands over the runs still in crisis, "
+        "whose number is written under each panel" + _sparse_note(b.values()) + "."
     )
     return _figure(fig, outdir, "sanctions", formats, caption)
 
@@ -307,11 +453,12 @@ def sanctions(run: Run, outdir: Path, formats) -> Figure:
 # --- DPRK -----------------------------------------------------------------------------------
 
 
-def dprk(run: Run, outdir: Path, formats) -> Figure:
-    """DPRK capability and regime stability with bands, and the collapse floor."""
+def draw_dprk(run: Run):
+    """DPRK capability and regime stability with bands and the collapse floor, and the runs
+    still in crisis under each panel; returns the figure and its bands."""
     b = stats.bands(run.by_round, ["dprk_capability", "dprk_stability"], run.rounds)
     color = style.ACTOR_COLORS["dprk"]
-    fig, (a_cap, a_stab) = style.subplots(1, 2, figsize=(10, 3.8), sharex=True)
+    fig, (a_cap, a_stab) = style.subplots(1, 2, figsize=(10, 4.1), sharex=True)
     _fan(a_cap, b["dprk_capability"], color)
     a_cap.set_ylim(0, 1)
     a_cap.set_ylabel("Capability (index, 0-1)")
@@ -330,14 +477,20 @@ def dprk(run: Run, outdir: Path, formats) -> Figure:
     a_stab.set_ylabel("Regime stability (index, 0-1)")
     a_stab.set_title("Economic and regime stability")
     a_stab.legend(handles=handles, loc="upper right", ncol=2)
-    for ax in (a_cap, a_stab):
+    for ax, col in ((a_cap, "dprk_capability"), (a_stab, "dprk_stability")):
         style.time_axis(ax, run.rounds, run.start, label=False)
+        at_risk(ax, b[col])
     fig.supxlabel(style.time_label(run.start), fontsize=9)
     fig.suptitle(_title("DPRK", [run]))
+    return fig, b
+
+
+def dprk(run: Run, outdir: Path, formats) -> Figure:
+    """The DPRK figure, saved."""
+    fig, b = draw_dprk(run)
     caption = (
         "DPRK capability and stability per month: median with 50% and 90% bands over the runs "
-        "still in crisis; the regime collapses when stability falls through the dashed floor"
-        + _sparse_note(b.values())
-        + "."
+        "still in crisis, whose number is written under each panel; the regime collapses when "
+        "stability falls through the dashed floor" + _sparse_note(b.values()) + "."
     )
     return _figure(fig, outdir, "dprk", formats, caption)

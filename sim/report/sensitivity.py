@@ -28,7 +28,7 @@ from sim.io.files import PROVENANCE
 from sim.io.run import read_json
 from sim.io.sensitivity import RESULT_JSON, SAMPLES, SENSITIVITY_CSV
 from sim.io.sensitivity import read as read_sensitivity
-from sim.report import document, style
+from sim.report import document, findings, style
 from sim.report.build import flatten
 from sim.report.document import Code, Document, Figure, Section, Table, Text
 from sim.report.figures import save_figure
@@ -117,6 +117,29 @@ def _sobol_figure(conf, prob, table, outcome, diag, n_points):
     return fig
 
 
+def _number_points(fig, ax, ranked: pd.DataFrame, xmax: float, ymax: float) -> None:
+    """Each ranked preference's number beside its point, placed so no two numbers overlap
+    (points near the origin crowd together); a thin leader joins a number set further off."""
+    box = ax.get_position()
+    w_pt, h_pt = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72
+    points = [
+        (row["mu_star"] / xmax * w_pt, row["sigma"] / ymax * h_pt) for _, row in ranked.iterrows()
+    ]
+    texts = [str(i) for i in range(1, len(points) + 1)]
+    offsets = style.place_labels(points, texts, fontsize=8)
+    for (_key, row), text, (dx, dy) in zip(ranked.iterrows(), texts, offsets, strict=True):
+        far = abs(dx) > 6 or abs(dy) > 6
+        ax.annotate(
+            text,
+            (row["mu_star"], row["sigma"]),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            fontsize=8,
+            fontweight="bold",
+            arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "#777777"} if far else None,
+        )
+
+
 def _morris_figure(conf, prob, table, outcome, diag, n_points, top: int = 10):
     r = stats.ranking(table, "morris", outcome)
     fig, (ax, side) = style.subplots(
@@ -155,17 +178,9 @@ def _morris_figure(conf, prob, table, outcome, diag, n_points, top: int = 10):
             ha="right",
             va="bottom",
         )
-    for rank, (_key, row) in enumerate(r.head(top).iterrows(), start=1):
-        ax.annotate(
-            str(rank),
-            (row["mu_star"], row["sigma"]),
-            xytext=(4, 4),
-            textcoords="offset points",
-            fontsize=8,
-            fontweight="bold",
-        )
     ax.set_xlim(0, xmax)
     ax.set_ylim(0, ymax)
+    _number_points(fig, ax, r.head(top), xmax, ymax)
     name = style.outcome_label(outcome)
     ax.set_xlabel(f"μ*: mean absolute effect on P({name.lower()}) per full range of the preference")
     ax.set_ylabel("σ: spread of the effects (nonlinearity, interactions)")
@@ -449,6 +464,7 @@ def write_report(
         f"Which preferences matter: {'Sobol' + chr(39) if sobol else 'Morris'} sensitivity, "
         f"{result['scenario']}",
         lead=lead,
+        finding=findings.sensitivity(table, method, result["outcomes"]),
         sections=sections,
         provenance={
             "crisis-sim": prov["version"],

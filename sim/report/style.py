@@ -45,6 +45,24 @@ def month_label(round_: int, start: str = "2017-08") -> str:
     return f"{MONTHS[index % 12]} {index // 12}"
 
 
+def when(round_: float | None, start: str | None = "2017-08") -> str:
+    """A time as readers quote it: 'Apr 2018 (round 9)'; a median between two months spans both.
+
+    The one label of a time in every table, caption and terminal line.
+    """
+    if round_ is None or round_ != round_:
+        return ""
+    r = float(round_)
+    if not start:
+        return f"round {r:g}"
+    if r.is_integer():
+        return f"{month_label(int(r), start)} (round {int(r)})"
+    a, b = month_label(int(r), start), month_label(int(r) + 1, start)
+    (ma, ya), (mb, yb) = a.split(), b.split()
+    span = f"{ma}–{mb} {yb}" if ya == yb else f"{a}–{b}"
+    return f"{span} (round {r:g})"
+
+
 # --- Shared look and deterministic output ---------------------------------------------------
 
 # Series that belong to no actor and no outcome (sanctions level, pressure, strengths).
@@ -169,3 +187,52 @@ def time_label(start: str | None) -> str:
     if start:
         return f"Month (one round = one month; round 1 = {month_label(1, start)})"
     return "Round (month)"
+
+
+# --- Labels that do not overlap -------------------------------------------------------------
+
+# Offsets (points) tried in turn for a point's label: close first, then further out.
+LABEL_OFFSETS = [
+    (dx * r, dy * r)
+    for r in (1, 2, 3, 4)
+    for dx, dy in ((4, 4), (4, -12), (-12, 4), (-12, -12), (8, -4), (-16, -4), (-4, 10), (-4, -16))
+]
+
+
+def _box(x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
+    return (x, y, x + w, y + h)
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(points, texts, fontsize: float = 8.0, marker: float = 4.0) -> list[tuple]:
+    """Offsets (points) for each point's label, so labels overlap neither one another nor the
+    markers; points are in points (1/72 in) on the page, in the order labels are placed.
+
+    A greedy search over LABEL_OFFSETS; the first text gets the closest free place.
+    """
+    placed: list[tuple] = []
+    markers = [_box(x - marker, y - marker, 2 * marker, 2 * marker) for x, y in points]
+    offsets = []
+    for i, ((x, y), text) in enumerate(zip(points, texts, strict=True)):
+        w, h = 0.62 * fontsize * len(text) + 1, fontsize
+        chosen = LABEL_OFFSETS[-1]
+        for dx, dy in LABEL_OFFSETS:
+            box = _box(x + dx, y + dy, w, h)
+            others = [m for j, m in enumerate(markers) if j != i]
+            if not any(_overlap(box, b) for b in placed + others):
+                chosen = (dx, dy)
+                break
+        placed.append(_box(x + chosen[0], y + chosen[1], w, h))
+        offsets.append(chosen)
+    return offsets
+
+
+def label_boxes(points, texts, offsets, fontsize: float = 8.0) -> list[tuple]:
+    """The boxes (points) the labels of `place_labels` occupy, for checking them."""
+    return [
+        _box(x + dx, y + dy, 0.62 * fontsize * len(t) + 1, fontsize)
+        for (x, y), t, (dx, dy) in zip(points, texts, offsets, strict=True)
+    ]

@@ -33,8 +33,8 @@ from sim.core.outcomes import OUTCOMES
 from sim.core.params import label as param_label
 from sim.io import sweep as sweeps
 from sim.io.run import ReportError, load_run
-from sim.report import document, style
-from sim.report.document import Document, Figure, Section, Table, Text
+from sim.report import document, findings, style
+from sim.report.document import Document, Figure, Link, Section, Table, Text
 from sim.report.figures import _color, _figure, _label
 
 FIGURES = "figures"
@@ -139,7 +139,7 @@ def outcome_lines(df: pd.DataFrame, key: str, outdir: Path, formats) -> Figure:
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Patch(color="#999999", alpha=0.3, label=f"95% Wilson interval ({band})"))
     fig.legend(handles=handles, loc="outside lower center", ncol=3)
-    fig.suptitle(f"Outcome odds against {param_label(key)} ({_n(df)})")
+    fig.suptitle(f"Outcome odds against {param_label(key)}\n({_n(df)})")
     caption = (
         f"Probability of each outcome by the horizon at each value of {key}, with its 95% "
         f"Wilson score interval ({band})."
@@ -148,19 +148,40 @@ def outcome_lines(df: pd.DataFrame, key: str, outdir: Path, formats) -> Figure:
 
 
 def tipping_figure(df: pd.DataFrame, tip: dict, outdir: Path, formats) -> Figure:
-    """P(war or nuclear war) and P(talks) along the sweep, and where the first overtakes."""
+    """P(war or nuclear war) and P(talks) along the sweep, where the first overtakes, and the
+    other outcomes beside them: at the crossing the likeliest outcome may be neither."""
+    fig = draw_tipping(df, tip)
+    where = ""
+    if tip["status"] == "crossing":
+        where = " At the crossing " + findings.likeliest_at(df, tip["parameter"], tip["estimate"])
+        where = where.replace(" there", "") + "."
+    caption = (
+        "Every outcome's probability at each grid value: war or nuclear war and freeze talks "
+        "bold with 95% Wilson bands, standoff and regime collapse thin (bands omitted); "
+        "dashed line: where war overtakes talks; grey: its 95% interval." + where
+    )
+    return _figure(fig, outdir, "sweep_tipping_point", formats, caption)
+
+
+OTHERS = ("standoff", "collapse")  # drawn thin beside war and talks in the tipping figure
+
+
+def draw_tipping(df: pd.DataFrame, tip: dict):
+    """The tipping-point figure (matplotlib)."""
     key = tip["parameter"]
     d = df.sort_values(key, kind="stable")
     x = d[key].to_numpy(float)
     war, war_lo, war_hi = (a * PCT for a in war_band(d))
     talks, t_lo, t_hi = (d[c].to_numpy() * PCT for c in ("p_talks", "p_talks_low", "p_talks_high"))
-    fig, ax = style.subplots(figsize=(7.2, 4.2), layout="constrained")
+    fig, ax = style.subplots(figsize=(7.2, 4.4), layout="constrained")
     for p, lo, hi, o, label in (
         (talks, t_lo, t_hi, "talks", "Freeze talks"),
         (war, war_lo, war_hi, "war", "War or nuclear war"),
     ):
         ax.fill_between(x, lo, hi, color=_color(o), alpha=0.18, lw=0)
         ax.plot(x, p, color=_color(o), marker="o", ms=3.5, lw=1.8, label=label)
+    for o, ls in zip(OTHERS, (":", "-."), strict=True):
+        ax.plot(x, d[f"p_{o}"].to_numpy() * PCT, color=_color(o), ls=ls, lw=1.2, label=_label(o))
     if tip["status"] == "crossing":
         if tip["interval"] is not None:
             lo = x[0] if tip["interval"][0] is None else tip["interval"][0]
@@ -186,13 +207,9 @@ def tipping_figure(df: pd.DataFrame, tip: dict, outdir: Path, formats) -> Figure
     ax.set_ylim(-2, 102)
     ax.set_xlabel(param_label(key))
     ax.set_ylabel("Probability (% of runs)")
-    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=4)
-    fig.suptitle(f"Where war overtakes talks ({_n(df)})")
-    caption = (
-        "P(war or nuclear war) and P(freeze talks) at each grid value with 95% Wilson bands; "
-        "dashed line: where war overtakes talks; grey: its 95% interval."
-    )
-    return _figure(fig, outdir, "sweep_tipping_point", formats, caption)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3)
+    fig.suptitle(f"Where war overtakes talks, with every outcome\n({_n(df)})")
+    return fig
 
 
 def _grid(df: pd.DataFrame, xk: str, yk: str, column: str) -> tuple[list, list, np.ndarray]:
@@ -257,6 +274,19 @@ def _overlaps_runner_up(row: pd.Series) -> bool:
 
 def most_likely_map(df: pd.DataFrame, xk: str, yk: str, outdir: Path, formats) -> Figure:
     """The most likely outcome in each cell, hatched where it is not clearly ahead."""
+    caption = (
+        "The most likely outcome in each cell, with its probability. Hatched cells: its 95% "
+        "interval overlaps that of the runner-up, so the two are not clearly ordered."
+    )
+    return _figure(draw_most_likely(df, xk, yk), outdir, "sweep_most_likely", formats, caption)
+
+
+CELL_BORDER = "#FFFFFF"
+CELL = "cell"  # gid of a cell's border
+
+
+def draw_most_likely(df: pd.DataFrame, xk: str, yk: str):
+    """The most-likely-outcome map (matplotlib): bordered cells, labels on a plain chip."""
     xs, ys, grid = _grid(df, xk, yk, "most_likely")
     present = [o for o in OUTCOMES if o in set(df["most_likely"])]
     index = {o: i for i, o in enumerate(present)}
@@ -277,17 +307,19 @@ def most_likely_map(df: pd.DataFrame, xk: str, yk: str, outdir: Path, formats) -
                     (xi - 0.5, yi - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#FFFFFF", lw=0
                 )
             )
+        ax.add_patch(  # a border on every cell, so neighbours of one colour stay apart
+            Rectangle((xi - 0.5, yi - 0.5), 1, 1, fill=False, ec=CELL_BORDER, lw=1.5, gid=CELL)
+        )
         if annotate:
-            fill = _color(r["most_likely"])
             ax.text(
                 xi,
                 yi,
                 f"{r[f'p_{r.most_likely}'] * PCT:.0f}%",
                 ha="center",
                 va="center",
-                fontsize=7.5,
-                color="#FFFFFF" if style.is_dark(fill) else "#000000",
-                bbox={"boxstyle": "round,pad=0.15", "fc": fill, "ec": "none"},  # over hatching
+                fontsize=8,
+                color="#000000",
+                bbox={"boxstyle": "round,pad=0.2", "fc": "#FFFFFF", "ec": "none", "alpha": 0.9},
             )
     handles = [Patch(color=_color(o), label=_label(o)) for o in present]
     handles.append(
@@ -295,11 +327,7 @@ def most_likely_map(df: pd.DataFrame, xk: str, yk: str, outdir: Path, formats) -
     )
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4))
     ax.set_title(f"Most likely outcome ({_n(df)})")
-    caption = (
-        "The most likely outcome in each cell, with its probability. Hatched cells: its 95% "
-        "interval overlaps that of the runner-up, so the two are not clearly ordered."
-    )
-    return _figure(fig, outdir, "sweep_most_likely", formats, caption)
+    return fig
 
 
 def main_effects_figure(df: pd.DataFrame, swept: list[str], outdir: Path, formats) -> Figure:
@@ -341,7 +369,15 @@ def _pct(p: float) -> str:
     return f"{p * PCT:.1f}"
 
 
-def sweep_table(df: pd.DataFrame, swept: list[str]) -> Table:
+def _job_link(path: Path, run_dir: str) -> Link | str:
+    """The job's report when it has one; its folder name, unlinked, when it does not."""
+    if (path / run_dir / document.HTML_NAME).is_file():
+        return Link(f"{run_dir}/", f"{run_dir}/{document.HTML_NAME}")
+    return f"{run_dir}/"
+
+
+def sweep_table(df: pd.DataFrame, swept: list[str], path: Path | None = None) -> Table:
+    """One row per job: each outcome's odds with a compact interval that does not wrap."""
     rows = []
     for _, r in df.iterrows():
         rows.append(
@@ -349,18 +385,28 @@ def sweep_table(df: pd.DataFrame, swept: list[str]) -> Table:
                 str(r["job"]),
                 *(_value(r[k]) for k in swept),
                 *(
-                    f"{_pct(r[f'p_{o}'])} [{_pct(r[f'p_{o}_low'])}, {_pct(r[f'p_{o}_high'])}]"
+                    f"{_pct(r[f'p_{o}'])} ({_pct(r[f'p_{o}_low'])}–{_pct(r[f'p_{o}_high'])})"
                     for o in OUTCOMES
                 ),
                 _label(r["most_likely"]),
                 f"{r['mean_peak_tension']:.3f}",
-                f"{r['run_dir']}/",
+                f"{r['run_dir']}/" if path is None else _job_link(path, r["run_dir"]),
             ]
         )
     return Table(
-        ["job", *swept, *(_label(o) for o in OUTCOMES), "most likely", "peak tension", "run"],
+        [
+            "job",
+            *swept,
+            *(_label(o) for o in OUTCOMES),
+            "most likely",
+            "peak tension",
+            "job folder",
+        ],
         rows,
-        caption="Outcome odds per job, % [95% Wilson interval]; peak tension is the mean over runs",
+        caption=(
+            "Outcome odds per job, % (95% Wilson interval); peak tension is the mean over runs; "
+            "a job folder is linked when it holds a report"
+        ),
         align="r" * (1 + len(swept)) + "r" * len(OUTCOMES) + "lrl",
     )
 
@@ -420,6 +466,7 @@ def report(path: Path | str, formats: list[str] | None = None) -> Path:
     figdir = path / FIGURES
     sections: list[Section] = []
 
+    tip, spread = None, None
     if len(swept) == 1:
         figs = [outcome_lines(df, swept[0], figdir, fmts)]
         tip = sweeps.read_tipping(path)
@@ -443,7 +490,7 @@ def report(path: Path | str, formats: list[str] | None = None) -> Path:
         codes = sweeps.outcome_matrix(path, table)
         spread = spreads(df, swept, codes, meta["base_seed"])
         sections.append(Section("How much each parameter matters", [spread_table(spread)]))
-    sections.append(Section("Every job", [sweep_table(df, swept)]))
+    sections.append(Section("Every job", [sweep_table(df, swept, path)]))
 
     fixed = {k: _fixed(v) for k, v in meta["fixed"].items()}
     what = " x ".join(f"{param_label(k)} ({df[k].nunique()} values)" for k in swept)
@@ -464,7 +511,11 @@ def report(path: Path | str, formats: list[str] | None = None) -> Path:
         + "Intervals are 95% Wilson score intervals unless stated otherwise."
     )
     doc = Document(
-        title=title, lead=lead, sections=sections, provenance=_provenance(path, df, meta)
+        title=title,
+        lead=lead,
+        finding=findings.sweep(df, swept, tip, spread),
+        sections=sections,
+        provenance=_provenance(path, df, meta),
     )
     html, _ = document.write(doc, path)
     return html

@@ -124,7 +124,7 @@ def timeline(run: Run, outdir: Path, formats) -> Figure:
     outcome = row["outcome"]
     color = style.OUTCOME_COLORS.get(outcome, style.NEUTRAL)
     end = int(row["outcome_round"]) if row["outcome_round"] == row["outcome_round"] else None
-    when = style.month_label(end, run.start) if (end and run.start) else f"round {end}"
+    when = style.when(end, run.start)
     if end is not None:
         for a in (a_top, ax):
             a.axvline(end + 0.5, color=color, lw=2.2)

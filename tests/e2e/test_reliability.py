@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import console_script, run_cli
 
 QUICK = ("run.seeds=4", "run.rounds=6", "report.enabled=false", "run.progress=false")

@@ -25,6 +25,7 @@ RUN_FIGURES = (
     "outcome_odds",
     "cumulative_incidence",
     "escalation_fan",
+    "council",
     "sanctions",
     "dprk",
     "timeline",
@@ -272,7 +273,7 @@ def test_multirun_compares_scenarios_paired_by_seed(multirun):
 
     base = pd.read_csv(multirun / "0" / "outcomes.csv")
     scen = pd.read_csv(multirun / "1" / "outcomes.csv")
-    table = md.split("Difference from baseline", 1)[1]
+    table = md.split("Difference from the reference baseline", 1)[1]
     row = next(line for line in table.splitlines() if line.startswith("| no_exercises"))
     cells = [c.strip() for c in row.strip("|").split("|")][1:]
     names = list(json.loads((multirun / "0" / "summary.json").read_text())["outcomes"])

@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from tests.conftest import console_script, make_config, run_cli
 
 from sim.core.outcomes import OUTCOMES
 from sim.io import files as outputs
 from sim.io import sweep as sweep_files
 from sim.runs import resume, sweep, tipping
+from tests.conftest import console_script, make_config, run_cli
 
 GRID = ("actors.china.collapse_fear=0.2,0.8", "actors.us.hawkishness=0.3,0.7")
 

@@ -106,10 +106,9 @@ def test_experiments_may_not_choose_another_launcher():
 @pytest.fixture(scope="module")
 def streamed_run(tmp_path_factory):
     """A run of 300 seeds over 24 months, with a batch size that splits its rows."""
-    from tests.conftest import make_config
-
     from sim.io.run import load_run
     from sim.runs import replications
+    from tests.conftest import make_config
 
     out = tmp_path_factory.mktemp("streamed") / "run"
     cfg = make_config(seeds=300, rounds=24)
