@@ -27,6 +27,10 @@ def app(cfg: DictConfig) -> dict:
     outdir = Path(HydraConfig.get().runtime.output_dir)
     if conf.task == "sensitivity":
         return run_sensitivity(conf, outdir)
+    if conf.task in ("calibrate", "hindcast"):
+        from sim.app import history
+
+        return history.run(conf, outdir)
     if HydraConfig.get().mode == RunMode.MULTIRUN:  # reuses complete outputs (resume)
         from sim.runs import sweep
 

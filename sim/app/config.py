@@ -10,6 +10,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.app import experiments
 from sim.app.errors import fail
 from sim.core.params import ConfigError, CrisisConfig, validate
+from sim.io.start import apply_start
 
 
 @cache
@@ -22,6 +23,10 @@ def register() -> None:
 def check(conf: CrisisConfig) -> None:
     """Raise ConfigError for a value the model or the chosen task does not allow."""
     validate(conf)
+    if conf.task == "calibrate":
+        from sim.runs.calibrate import priors_of
+
+        priors_of(conf)
     if conf.task == "sensitivity":
         from sim.runs import sensitivity
 
@@ -33,6 +38,8 @@ def to_config(cfg: DictConfig) -> CrisisConfig:
     conf = OmegaConf.to_object(cfg)
     try:
         check(conf)
-    except ConfigError as err:
+        if conf.task in ("run", "sensitivity"):  # calibrate and hindcast set their own starts
+            conf = apply_start(conf)
+    except (ConfigError, ValueError) as err:
         fail(str(err))
     return conf

@@ -287,6 +287,9 @@ class CrisisConfig:
     council: CouncilParams = field(default_factory=CouncilParams)
     report: ReportParams = field(default_factory=ReportParams)
     sensitivity: SensitivityParams = field(default_factory=SensitivityParams)
+    calibrate: CalibrateParams = field(default_factory=lambda: CalibrateParams())
+    hindcast: HindcastParams = field(default_factory=lambda: HindcastParams())
+    calibration: CalibrationRef = field(default_factory=lambda: CalibrationRef())
 
 
 class ConfigError(ValueError):
@@ -350,8 +353,8 @@ def validate(cfg: CrisisConfig) -> None:
             f"actors.china.trade_share + actors.russia.trade_share = "
             f"{a.china.trade_share + a.russia.trade_share:g} exceeds 1; allowed: a sum <= 1"
         )
-    if cfg.task not in ("run", "sensitivity"):
-        raise ConfigError(f"task={cfg.task!r} is unknown; allowed: run, sensitivity")
+    if cfg.task not in TASKS:
+        raise ConfigError(f"task={cfg.task!r} is unknown; allowed: {', '.join(TASKS)}")
     if cfg.sensitivity.method not in ("sobol", "morris"):
         raise ConfigError(
             f"sensitivity.method={cfg.sensitivity.method!r} is unknown; allowed: sobol, morris"
@@ -400,3 +403,45 @@ def sources(cfg: CrisisConfig) -> dict[str, str]:
 
 def ranges(cfg: CrisisConfig) -> dict[str, tuple]:
     return {k: f.metadata.get("range", (None, None)) for k, _, f in walk(cfg)}
+
+
+# --- Calibration and hindcast (task=calibrate, task=hindcast); see docs/calibration.md ---
+
+TASKS = ("run", "sensitivity", "calibrate", "hindcast")
+
+
+@dataclass
+class Prior:
+    """A uniform prior over [low, high] for one dotted config key."""
+
+    key: str = ""
+    low: float = 0.0
+    high: float = 1.0
+    source: str = ""
+
+
+@dataclass
+class CalibrateParams:
+    """ABC-SMC on the training window (task=calibrate); priors from configs/priors/."""
+
+    population: int = p(100, 2, 1_000_000, "Particles per ABC-SMC generation.")
+    generations: int = p(4, 1, 100, "ABC-SMC generations (populations) to run.")
+    seeds: int = p(8, 1, 10_000, "Replications per particle (common random numbers).")
+    seed: int = p(20160101, 0, 2**32 - 1, "Seed of the sampler and of every particle's runs.")
+    priors: list[Prior] = field(default_factory=list)
+
+
+@dataclass
+class HindcastParams:
+    """Scored forecasts of the validation window (task=hindcast)."""
+
+    seeds: int = p(400, 1, 1_000_000, "Replications per origin and parameter set.")
+    every: int = p(3, 1, 24, "Months between forecast origins.")
+    horizon: int = p(12, 1, 24, "Longest horizon in months.")
+
+
+@dataclass
+class CalibrationRef:
+    """A finished calibration to use (task=hindcast calibration.path=...)."""
+
+    path: str = p("", source="A calibration directory (posterior.parquet); empty: defaults only.")

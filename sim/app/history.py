@@ -1,0 +1,57 @@
+"""task=calibrate and task=hindcast: run, print a short table, build the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.core.params import CrisisConfig
+
+
+def run(conf: CrisisConfig, outdir: Path) -> dict:
+    if conf.task == "calibrate":
+        return calibrate(conf, outdir)
+    return hindcast(conf, outdir)
+
+
+def calibrate(conf: CrisisConfig, outdir: Path) -> dict:
+    from sim.runs import calibrate as runs
+
+    summary = runs.run(conf, outdir)
+    print(f"{'parameter':<40} {'prior':>14} {'posterior median [90%]':>28} {'sd/prior sd':>11}")
+    for row in summary["posterior"]:
+        prior = f"[{row['low']:g}, {row['high']:g}]"
+        post = f"{row['median']:.3g} [{row['q05']:.3g}, {row['q95']:.3g}]"
+        print(f"{row['key']:<40} {prior:>14} {post:>28} {row['sd_ratio']:>11.2f}")
+    print(
+        f"ABC-SMC: {summary['generations']} generations x {summary['population']} particles x "
+        f"{summary['seeds_per_particle']} seeds, {summary['simulations']} simulations in "
+        f"{summary['seconds']:.1f} s; final epsilon {summary['final_epsilon']:.3g}"
+    )
+    if conf.report.enabled:
+        from sim.report import calibration
+
+        calibration.calibration_report(outdir, conf.report.formats)
+    print(f"outputs: {outdir}")
+    return summary
+
+
+def hindcast(conf: CrisisConfig, outdir: Path) -> dict:
+    from sim.runs import hindcast as runs
+
+    summary = runs.run(conf, outdir)
+    head = ("indicator", "forecaster", "n", "Brier", "BSS clim", "BSS pers")
+    print("{:<20} {:<12} {:>4} {:>7} {:>9} {:>9}".format(*head))
+    for row in summary["scores"]:
+        if row["score"] != "brier":
+            continue
+        print(
+            f"{row['indicator']:<20} {row['forecaster']:<12} {row['n']:>4} {row['value']:>7.3f} "
+            f"{row['skill_climatology']:>9.3f} {row['skill_persistence']:>9.3f}"
+        )
+    print(f"hindcast: {summary['origins']} origins, {summary['seconds']:.1f} s")
+    if conf.report.enabled:
+        from sim.report import calibration
+
+        calibration.hindcast_report(outdir, conf.report.formats)
+    print(f"outputs: {outdir}")
+    return summary
