@@ -124,6 +124,13 @@ def start_values(cfg, events: pd.DataFrame) -> dict[str, float | bool]:
     }
 
 
+def get_key(cfg, key: str):
+    node = cfg
+    for part in key.split("."):
+        node = getattr(node, part)
+    return node
+
+
 def set_key(cfg, key: str, value) -> None:
     *path, last = key.split(".")
     node = cfg

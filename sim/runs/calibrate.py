@@ -46,7 +46,7 @@ from sim.core.model import ROUND_COLUMNS
 from sim.core.params import ConfigError, CrisisConfig, validate
 from sim.io import files
 from sim.io.calibration import CALIBRATION, DB, DIAGNOSTICS, POSTERIOR, PPC
-from sim.io.start import apply_start, set_key
+from sim.io.start import apply_start, get_key, set_key
 
 TRAIN_FIRST, TRAIN_LAST = "2016-01", "2017-07"
 VALID_FIRST, VALID_LAST = "2017-08", "2019-07"
@@ -423,6 +423,7 @@ def write_outputs(cfg, prob: _Problem, history, priors, outdir: Path, seconds, r
         table.append(
             {
                 "key": key,
+                "default": float(get_key(cfg, key)),
                 "low": lo,
                 "high": hi,
                 "source": source,
