@@ -8,9 +8,16 @@ from sim.core.params import CrisisConfig
 
 
 def run(conf: CrisisConfig, outdir: Path) -> dict:
-    if conf.task == "calibrate":
-        return calibrate(conf, outdir)
-    return hindcast(conf, outdir)
+    """Run the task; bad input (a missing calibration, a bad prior) ends in one line."""
+    from sim.app.errors import fail
+    from sim.core.params import ConfigError
+
+    try:
+        if conf.task == "calibrate":
+            return calibrate(conf, outdir)
+        return hindcast(conf, outdir)
+    except (ConfigError, FileNotFoundError) as err:
+        fail(str(err))
 
 
 def calibrate(conf: CrisisConfig, outdir: Path) -> dict:
