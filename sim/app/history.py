@@ -34,6 +34,9 @@ def calibrate(conf: CrisisConfig, outdir: Path) -> dict:
         f"{summary['seeds_per_particle']} seeds, {summary['simulations']} simulations in "
         f"{summary['seconds']:.1f} s; final epsilon {summary['final_epsilon']:.3g}"
     )
+    if summary["resumed_from_generation"]:
+        done = summary["resumed_from_generation"]
+        print(f"resumed: generations 0-{done - 1} came from abc.db; the time is this call's")
     if conf.report.enabled:
         from sim.report import calibration
 
