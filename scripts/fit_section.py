@@ -28,6 +28,13 @@ def _f(x: float) -> str:
     return "n/a" if x is None or math.isnan(x) else f"{x:+.2f}"
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def section(path: Path) -> str:
     summary, _, scores = read(path)
     who = [w for w in ORDER if w in set(scores["forecaster"])]
@@ -43,7 +50,7 @@ def section(path: Path) -> str:
         "`posterior`: parameters drawn from the ABC-SMC posterior fitted on 2016-01..2017-07; "
         "`defaults`: the article's parameters. Skill = 1 - Brier / baseline Brier "
         "(above 0 beats the baseline, below 0 loses to it). Method: docs/calibration.md. "
-        f"Source: `{path.name}/scores.csv`, written by `crisis-sim task=hindcast"
+        f"Source: `{_shown(path)}/scores.csv`, written by `crisis-sim task=hindcast"
         + (" calibration.path=..." if summary.get("calibration") else "")
         + "` and this table by `scripts/fit_section.py`.",
         "",
