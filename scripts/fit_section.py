@@ -79,6 +79,15 @@ def section(path: Path) -> str:
         )
     else:
         lines.append("The model beats both baselines on every indicator's Brier score.")
+    lines.append(
+        ""
+        "\nClimatology is the base rate of the training window, months of frequent tests; the "
+        "validation window holds the 2018-2019 talks and no missile test from 2017-12 to 2019-04 "
+        "(data/history/panel.csv), so climatology "
+        "is a weak baseline there and persistence the harder one. Forecasts from different "
+        "origins overlap and months are autocorrelated: the counts overstate the independent "
+        "evidence, and no intervals are given."
+    )
     lines.append(END)
     return "\n".join(lines) + "\n"
 

@@ -173,8 +173,14 @@ def calibration_report(path: Path | str, formats=("png", "svg")) -> Path:
         f"ABC-SMC (pyabc) on the training window {summary['train'][0]} to {summary['train'][1]} "
         f"only: {summary['generations']} generations of {summary['population']} particles, "
         f"{summary['seeds_per_particle']} replications each, {summary['simulations']} "
-        f"simulations in {summary['seconds']:.0f} s. Method and how to read it: "
-        "docs/calibration.md."
+        f"simulations"
+        + (
+            f" (generations 0-{summary['resumed_from_generation'] - 1} resumed from abc.db; "
+            f"this call took {summary['seconds']:.0f} s)"
+            if summary.get("resumed_from_generation")
+            else f" in {summary['seconds']:.0f} s"
+        )
+        + ". Method and how to read it: docs/calibration.md."
     )
     doc = Document(
         "Calibration on the 2016-2017 record",

@@ -155,3 +155,25 @@ def test_calibration_report(calibrated):
     html = calibration_report(out, ["png"])
     assert html.exists() and (out / "report.md").exists()
     assert "Posterior predictive" in (out / "report.md").read_text()
+
+
+def test_fit_section_writes_between_markers(calibrated, record, tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    _, out, _ = calibrated
+    events, panel = record
+    cfg = compose("task=hindcast", "hindcast.seeds=2", "hindcast.every=12", "hindcast.horizon=2")
+    hindcast.run(cfg, tmp_path / "h", panel=panel, events=events)
+    spec = importlib.util.spec_from_file_location("fit_section", root / "scripts/fit_section.py")
+    fit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fit)
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n\n<!-- fit:begin -->\nold\n<!-- fit:end -->\n\n## Performance\n")
+    assert fit.main([str(tmp_path / "h"), "--readme", str(readme), "--check"]) == 1
+    assert fit.main([str(tmp_path / "h"), "--readme", str(readme)]) == 0
+    text = readme.read_text()
+    assert "old" not in text and text.count("<!-- fit:begin -->") == 1
+    assert "| all | defaults |" in text and text.endswith("## Performance\n")
+    assert fit.main([str(tmp_path / "h"), "--readme", str(readme), "--check"]) == 0
