@@ -170,10 +170,10 @@ def test_fit_section_writes_between_markers(calibrated, record, tmp_path):
     fit = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fit)
     readme = tmp_path / "README.md"
-    readme.write_text("# x\n\n<!-- fit:begin -->\nold\n<!-- fit:end -->\n\n## Performance\n")
+    readme.write_text("# x\n\n<!-- fit:begin -->\nSTALE-TEXT\n<!-- fit:end -->\n\n## Performance\n")
     assert fit.main([str(tmp_path / "h"), "--readme", str(readme), "--check"]) == 1
     assert fit.main([str(tmp_path / "h"), "--readme", str(readme)]) == 0
     text = readme.read_text()
-    assert "old" not in text and text.count("<!-- fit:begin -->") == 1
+    assert "STALE-TEXT" not in text and text.count("<!-- fit:begin -->") == 1
     assert "| all | defaults |" in text and text.endswith("## Performance\n")
     assert fit.main([str(tmp_path / "h"), "--readme", str(readme), "--check"]) == 0
