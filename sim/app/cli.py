@@ -27,7 +27,7 @@ def app(cfg: DictConfig) -> dict:
     outdir = Path(HydraConfig.get().runtime.output_dir)
     if conf.task == "sensitivity":
         return run_sensitivity(conf, outdir)
-    if conf.task in ("calibrate", "hindcast"):
+    if conf.task in ("calibrate", "hindcast") or conf.uncertainty.mode != "none":
         from sim.app import history
 
         return history.run(conf, outdir)

@@ -27,6 +27,10 @@ def check(conf: CrisisConfig) -> None:
         from sim.runs.calibrate import priors_of
 
         priors_of(conf)
+    if conf.uncertainty.mode != "none":
+        from sim.runs import uncertainty
+
+        uncertainty.check(conf)
     if conf.task == "sensitivity":
         from sim.runs import sensitivity
 

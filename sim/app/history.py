@@ -15,7 +15,9 @@ def run(conf: CrisisConfig, outdir: Path) -> dict:
     try:
         if conf.task == "calibrate":
             return calibrate(conf, outdir)
-        return hindcast(conf, outdir)
+        if conf.task == "hindcast":
+            return hindcast(conf, outdir)
+        return uncertainty(conf, outdir)
     except (ConfigError, FileNotFoundError) as err:
         fail(str(err))
 
@@ -63,5 +65,24 @@ def hindcast(conf: CrisisConfig, outdir: Path) -> dict:
         from sim.report import calibration
 
         calibration.hindcast_report(outdir, conf.report.formats)
+    print(f"outputs: {outdir}")
+    return summary
+
+
+def uncertainty(conf: CrisisConfig, outdir: Path) -> dict:
+    from sim.runs import uncertainty as runs
+
+    summary = runs.run(conf, outdir)
+    head = ("outcome", "p", "params 5%", "params 95%", "var params", "var dice")
+    print("{:<12} {:>7} {:>10} {:>11} {:>11} {:>9}".format(*head))
+    for name, r in summary["outcomes"].items():
+        print(
+            f"{name:<12} {r['probability']:>7.3f} {r['param_q05']:>10.3f} {r['param_q95']:>11.3f} "
+            f"{r['variance_parameters']:>11.4f} {r['variance_dice']:>9.4f}"
+        )
+    print(
+        f"{summary['draws']} posterior draws x {summary['seeds_per_draw']} replications "
+        f"(common random numbers across draws)"
+    )
     print(f"outputs: {outdir}")
     return summary

@@ -290,6 +290,7 @@ class CrisisConfig:
     calibrate: CalibrateParams = field(default_factory=lambda: CalibrateParams())
     hindcast: HindcastParams = field(default_factory=lambda: HindcastParams())
     calibration: CalibrationRef = field(default_factory=lambda: CalibrationRef())
+    uncertainty: UncertaintyParams = field(default_factory=lambda: UncertaintyParams())
 
 
 class ConfigError(ValueError):
@@ -445,3 +446,12 @@ class CalibrationRef:
     """A finished calibration to use (task=hindcast calibration.path=...)."""
 
     path: str = p("", source="A calibration directory (posterior.parquet); empty: defaults only.")
+
+
+@dataclass
+class UncertaintyParams:
+    """Parameter uncertainty for a run (uncertainty=posterior uncertainty.path=...)."""
+
+    mode: str = p("none", source="none, or posterior: draw parameters from a calibration.")
+    path: str = p("", source="A calibration directory (posterior.parquet).")
+    draws: int = p(20, 2, 100_000, "Parameter draws; run.seeds are split evenly among them.")

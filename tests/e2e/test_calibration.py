@@ -177,3 +177,26 @@ def test_fit_section_writes_between_markers(calibrated, record, tmp_path):
     assert "STALE-TEXT" not in text and text.count("<!-- fit:begin -->") == 1
     assert "| all | defaults |" in text and text.endswith("## Performance\n")
     assert fit.main([str(tmp_path / "h"), "--readme", str(readme), "--check"]) == 0
+
+
+def test_uncertainty_splits_variance(calibrated, cli, tmp_path):
+    _, out, _ = calibrated
+    args = ["uncertainty=posterior", f"uncertainty.path={out}", "uncertainty.draws=3"]
+    done = cli(*args, "run.seeds=12", "run.rounds=6", f"hydra.run.dir={tmp_path / 'u'}",
+               cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((tmp_path / "u" / "uncertainty.json").read_text())
+    assert summary["draws"] == 3 and summary["seeds_per_draw"] == 4
+    draws = pd.read_parquet(tmp_path / "u" / "draws.parquet")
+    assert len(draws) == 12 and set(draws["draw"]) == {0, 1, 2}
+    total = 0.0
+    for r in summary["outcomes"].values():
+        assert r["param_q05"] <= r["probability"] <= r["param_q95"]
+        v = r["probability"] * (1 - r["probability"])
+        assert r["variance_parameters"] + r["variance_dice"] == pytest.approx(v, abs=1e-5)
+        assert r["variance_parameters"] >= 0 and r["variance_dice"] >= -1e-9
+        total += r["probability"]
+    assert total == pytest.approx(1.0)
+    bad = cli("uncertainty=posterior", f"hydra.run.dir={tmp_path / 'x'}", cwd=tmp_path)
+    assert bad.returncode == 2 and "uncertainty.path" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
