@@ -42,7 +42,8 @@ def to_config(cfg: DictConfig) -> CrisisConfig:
     conf = OmegaConf.to_object(cfg)
     try:
         check(conf)
-        if conf.task in ("run", "sensitivity"):  # calibrate and hindcast set their own starts
+        # calibrate, hindcast and uncertainty=posterior move each of their configs themselves
+        if conf.task in ("run", "sensitivity") and conf.uncertainty.mode == "none":
             conf = apply_start(conf)
     except (ConfigError, ValueError) as err:
         fail(str(err))
