@@ -55,3 +55,22 @@ def test_outside_record_is_one_line_error(config, events, month):
     with pytest.raises(ValueError, match="outside the record") as err:
         apply_start(config({"run.start": month}), events)
     assert "\n" not in str(err.value)
+
+
+def _compose(*overrides):
+    from hydra import compose, initialize_config_dir
+
+    from sim.app.config import to_config
+    from sim.app.resources import CONFIGS
+
+    with initialize_config_dir(str(CONFIGS), version_base="1.3"):
+        return to_config(compose("config", overrides=list(overrides)))
+
+
+def test_cli_config_moves_to_the_start_once():
+    run = _compose("run.start=2016-01")
+    assert run.world.sanctions0 < 0.3  # a run is moved to the record's January 2016
+    # uncertainty=posterior moves each draw itself: the composed config stays as configured
+    unc = _compose("run.start=2016-01", "uncertainty=posterior", "uncertainty.path=somewhere")
+    assert unc.world.sanctions0 == 0.3
+    assert _compose().world.sanctions0 == 0.3  # the anchor month
