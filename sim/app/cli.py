@@ -33,6 +33,10 @@ def app(cfg: DictConfig) -> dict:
         from sim.app import play
 
         return play.main(conf, outdir)
+    if conf.task in ("calibrate", "hindcast") or conf.uncertainty.mode != "none":
+        from sim.app import history
+
+        return history.run(conf, outdir)
     if HydraConfig.get().mode == RunMode.MULTIRUN:  # reuses complete outputs (resume)
         from sim.runs import sweep
 

@@ -12,6 +12,7 @@ from sim.app import experiments, help
 from sim.app.checks import NAME_RULE, is_name
 from sim.app.errors import fail
 from sim.core.params import ConfigError, CrisisConfig, validate
+from sim.io.start import apply_start
 
 
 @cache
@@ -44,6 +45,14 @@ def check(conf: CrisisConfig) -> None:
                 f"[{low}, 1000000]"
             )
     validate(conf)
+    if conf.task == "calibrate":
+        from sim.runs.calibrate import priors_of
+
+        priors_of(conf)
+    if conf.uncertainty.mode != "none":
+        from sim.runs import uncertainty
+
+        uncertainty.check(conf)
     if conf.task == "sensitivity":
         from sim.runs import sensitivity
 
@@ -55,6 +64,9 @@ def to_config(cfg: DictConfig) -> CrisisConfig:
     conf = OmegaConf.to_object(cfg)
     try:
         check(conf)
-    except ConfigError as err:
+        # calibrate, hindcast and uncertainty=posterior move each of their configs themselves
+        if conf.task in ("run", "sensitivity") and conf.uncertainty.mode == "none":
+            conf = apply_start(conf)
+    except (ConfigError, ValueError) as err:
         fail(str(err))
     return conf

@@ -330,9 +330,12 @@ class CrisisConfig:
     sensitivity: SensitivityParams = field(default_factory=SensitivityParams)
     play: PlayParams = field(default_factory=PlayParams)
     compare: CompareParams = field(default_factory=CompareParams)
+    calibrate: CalibrateParams = field(default_factory=lambda: CalibrateParams())
+    hindcast: HindcastParams = field(default_factory=lambda: HindcastParams())
+    calibration: CalibrationRef = field(default_factory=lambda: CalibrationRef())
+    uncertainty: UncertaintyParams = field(default_factory=lambda: UncertaintyParams())
 
 
-TASKS = ("run", "sensitivity", "play")
 EVENTS_SWITCH = ("auto", "true", "false")
 EVENTS_AUTO_LIMIT = 10_000  # run.events=auto writes events.parquet below this many seeds
 
@@ -462,3 +465,54 @@ def sources(cfg: CrisisConfig) -> dict[str, str]:
 
 def ranges(cfg: CrisisConfig) -> dict[str, tuple]:
     return {k: f.metadata.get("range", (None, None)) for k, _, f in walk(cfg)}
+
+
+# --- Calibration and hindcast (task=calibrate, task=hindcast); see docs/calibration.md ---
+
+TASKS = ("run", "sensitivity", "play", "calibrate", "hindcast")
+
+
+@dataclass
+class Prior:
+    """A uniform prior over [low, high] for one dotted config key."""
+
+    key: str = ""
+    low: float = 0.0
+    high: float = 1.0
+    source: str = ""
+
+
+@dataclass
+class CalibrateParams:
+    """ABC-SMC on the training window (task=calibrate); priors from configs/priors/."""
+
+    population: int = p(100, 2, 1_000_000, "Particles per ABC-SMC generation.")
+    generations: int = p(4, 1, 100, "ABC-SMC generations (populations) to run.")
+    seeds: int = p(8, 1, 10_000, "Replications per particle (common random numbers).")
+    seed: int = p(20160101, 0, 2**32 - 1, "Seed of the sampler and of every particle's runs.")
+    priors: list[Prior] = field(default_factory=list)
+
+
+@dataclass
+class HindcastParams:
+    """Scored forecasts of the validation window (task=hindcast)."""
+
+    seeds: int = p(400, 1, 1_000_000, "Replications per origin and parameter set.")
+    every: int = p(3, 1, 24, "Months between forecast origins.")
+    horizon: int = p(12, 1, 24, "Longest horizon in months.")
+
+
+@dataclass
+class CalibrationRef:
+    """A finished calibration to use (task=hindcast calibration.path=...)."""
+
+    path: str = p("", source="A calibration directory (posterior.parquet); empty: defaults only.")
+
+
+@dataclass
+class UncertaintyParams:
+    """Parameter uncertainty for a run (uncertainty=posterior uncertainty.path=...)."""
+
+    mode: str = p("none", source="none, or posterior: draw parameters from a calibration.")
+    path: str = p("", source="A calibration directory (posterior.parquet).")
+    draws: int = p(20, 2, 100_000, "Parameter draws; run.seeds are split evenly among them.")

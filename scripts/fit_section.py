@@ -1,0 +1,128 @@
+"""Write the README's "How well it fits" section from a hindcast directory.
+
+    python scripts/fit_section.py results/hindcast/<run>            # rewrite README.md
+    python scripts/fit_section.py results/hindcast/<run> --check    # exit 1 if out of date
+
+The section sits between the markers below; everything in it comes from the directory's
+hindcast.json and scores.csv (written by `crisis-sim task=hindcast`), so the numbers in
+the README are the run's, as measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sim.io.hindcast import read  # noqa: E402
+
+BEGIN, END = "<!-- fit:begin -->", "<!-- fit:end -->"
+ORDER = ["posterior", "defaults", "persistence", "climatology"]
+
+
+def _f(x: float) -> str:
+    return "n/a" if x is None or math.isnan(x) else f"{x:+.2f}"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def section(path: Path) -> str:
+    summary, _, scores = read(path)
+    who = [w for w in ORDER if w in set(scores["forecaster"])]
+    models = [w for w in ("posterior", "defaults") if w in who]
+    lines = [
+        BEGIN,
+        "## How well it fits",
+        "",
+        f"Hindcast of the validation window {summary['validation'][0]} to "
+        f"{summary['validation'][1]} (never used for fitting): forecasts from "
+        f"{summary['origins']} origins ({', '.join(summary['origin_months'])}), horizons 1 to "
+        f"{summary['horizon']} months, {summary['seeds']} replications per origin. "
+        "`posterior`: parameters drawn from the ABC-SMC posterior fitted on 2016-01..2017-07; "
+        "`defaults`: the article's parameters. Skill = 1 - Brier / baseline Brier "
+        "(above 0 beats the baseline, below 0 loses to it). Method: docs/calibration.md. "
+        f"Source: `{_shown(path)}/scores.csv`, written by `crisis-sim task=hindcast"
+        + (" calibration.path=..." if summary.get("calibration") else "")
+        + "` and this table by `scripts/fit_section.py`.",
+        "",
+        "| indicator | forecaster | forecasts | Brier | skill vs climatology "
+        "| skill vs persistence |",
+        "|---|---|--:|--:|--:|--:|",
+    ]
+    brier = scores[scores["score"] == "brier"]
+    losses = []
+    for ind in list(dict.fromkeys(brier["indicator"])):
+        part = brier[brier["indicator"] == ind].set_index("forecaster")
+        for w in who:
+            r = part.loc[w]
+            lines.append(
+                f"| {ind.replace('_', ' ')} | {w} | {int(r['n'])} | {r['value']:.3f} | "
+                f"{_f(r['skill_climatology'])} | {_f(r['skill_persistence'])} |"
+            )
+            if w in models:
+                for base in ("climatology", "persistence"):
+                    if r[f"skill_{base}"] < 0:
+                        losses.append(f"{w} on {ind.replace('_', ' ')} (vs {base})")
+    lines.append("")
+    if losses:
+        lines.append(
+            "Where the model loses to a baseline on the Brier score: " + "; ".join(losses) + "."
+        )
+    else:
+        lines.append("The model beats both baselines on every indicator's Brier score.")
+    lines.append(
+        ""
+        "\nClimatology is the base rate of the training window, months of frequent tests; the "
+        "validation window holds the 2018-2019 talks and no missile test from 2017-12 to 2019-04 "
+        "(data/history/panel.csv), so climatology "
+        "is a weak baseline there and persistence the harder one. Forecasts from different "
+        "origins overlap and months are autocorrelated: the counts overstate the independent "
+        "evidence, and no intervals are given."
+    )
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def rewrite(readme: str, block: str) -> str:
+    if BEGIN in readme and END in readme:
+        head, rest = readme.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        return head + block.rstrip("\n") + tail
+    anchor = "\n## Performance"
+    if anchor in readme:
+        head, tail = readme.split(anchor, 1)
+        return head.rstrip("\n") + "\n\n" + block + anchor + tail
+    return readme.rstrip("\n") + "\n\n" + block
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", type=Path, help="a hindcast directory (hindcast.json, scores.csv)")
+    ap.add_argument("--readme", type=Path, default=ROOT / "README.md")
+    ap.add_argument("--check", action="store_true", help="exit 1 if the README is out of date")
+    args = ap.parse_args(argv)
+    try:
+        block = section(args.path)
+    except FileNotFoundError as err:
+        print(f"fit_section: {err}", file=sys.stderr)
+        return 2
+    old = args.readme.read_text()
+    new = rewrite(old, block)
+    if args.check:
+        return 0 if new == old else 1
+    if new != old:
+        args.readme.write_text(new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Start anywhere: the record's state as initial values, identity at the anchor month."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.io.history import load_events
+from sim.io.start import ANCHOR, apply_start, record_before, start_values
+
+
+@pytest.fixture(scope="module")
+def events():
+    return load_events()
+
+
+def test_anchor_is_identity(config, events):
+    cfg = config()
+    assert cfg.run.start == ANCHOR
+    assert start_values(cfg, events) == {}
+    assert apply_start(cfg, events) is cfg
+
+
+def test_record_before_uses_earlier_months_only(events):
+    rec = record_before("2016-03", events)  # Jan nuclear test, Feb satellite; 2270 is in March
+    assert rec["resolutions"] == 0
+    assert rec["tests"]["nuclear_test"] == 1 and rec["tests"]["satellite_launch"] == 1
+    later = events[events["month"] >= "2016-03"]
+    assert record_before("2016-03", events.drop(later.index))["tests"] == rec["tests"]
+
+
+def test_values_follow_the_record(config, events):
+    def at(month):
+        cfg = config({"run.start": month})
+        return start_values(cfg, events)
+
+    early, late = at("2016-01"), at("2018-08")
+    base = config()
+    # more resolutions and tests after the anchor, fewer before it
+    assert early["world.sanctions0"] < base.world.sanctions0 < late["world.sanctions0"]
+    assert early["world.capability0"] < base.world.capability0 < late["world.capability0"]
+    # no tests in the year before August 2018: tension at its floor region, exercises suspended
+    assert late["world.tension0"] < base.world.tension0
+    assert late["actors.us.exercises"] is False
+    assert at("2019-05")["actors.us.exercises"] is True
+
+
+def test_apply_start_copies(config, events):
+    cfg = config({"run.start": "2016-01"})
+    out = apply_start(cfg, events)
+    assert out is not cfg and cfg.world.sanctions0 == 0.3 and out.world.sanctions0 < 0.3
+
+
+@pytest.mark.parametrize("month", ["2015-06", "2021-01"])
+def test_outside_record_is_one_line_error(config, events, month):
+    with pytest.raises(ValueError, match="outside the record") as err:
+        apply_start(config({"run.start": month}), events)
+    assert "\n" not in str(err.value)
+
+
+def _compose(*overrides):
+    from hydra import compose, initialize_config_dir
+
+    from sim.app.config import to_config
+    from sim.app.resources import CONFIGS
+
+    with initialize_config_dir(str(CONFIGS), version_base="1.3"):
+        return to_config(compose("config", overrides=list(overrides)))
+
+
+def test_cli_config_moves_to_the_start_once():
+    run = _compose("run.start=2016-01")
+    assert run.world.sanctions0 < 0.3  # a run is moved to the record's January 2016
+    # uncertainty=posterior moves each draw itself: the composed config stays as configured
+    unc = _compose("run.start=2016-01", "uncertainty=posterior", "uncertainty.path=somewhere")
+    assert unc.world.sanctions0 == 0.3
+    assert _compose().world.sanctions0 == 0.3  # the anchor month
