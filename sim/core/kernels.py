@@ -783,7 +783,7 @@ def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, o
 
 
 @njit(cache=True, _nrt=False)
-def negotiate(before, x, q, u):
+def negotiate(before, x, q, ph, u):
     """The chance steps of talks this round, on the state x after `transition`; one draw u.
 
     Negotiations open before this round reach a freeze agreement (some of the
@@ -800,15 +800,15 @@ def negotiate(before, x, q, u):
         if u < q[Q_TALKS_AGREEMENT]:
             x[S_TALKS] = TALKS_AGREED
             x[S_SANCTIONS] = x[S_SANCTIONS] * (1.0 - q[Q_TALKS_RELIEF])
+            x[S_PRESSURE] = pressure(x[S_SANCTIONS], x[S_CHINA_ENF], x[S_RUSSIA_ENF], ph)
             x[S_EXERCISES] = 0.0
             return EV_AGREED
         if u < q[Q_TALKS_AGREEMENT] + q[Q_TALKS_BREAKDOWN]:
             x[S_TALKS] = TALKS_NONE
             return EV_BROKE
-    elif t == TALKS_AGREED:
-        if u < q[Q_AGREEMENT_BREAKDOWN]:
-            x[S_TALKS] = TALKS_NONE
-            return EV_BROKE
+    elif t == TALKS_AGREED and u < q[Q_AGREEMENT_BREAKDOWN]:
+        x[S_TALKS] = TALKS_NONE
+        return EV_BROKE
     return EV_NONE
 
 
@@ -1053,9 +1053,7 @@ def china_vote_scores(s, last, strength, softened, ag, q, ph, util, x):
         backed = pymin(1.0, q[Q_RU_WEIGHT] * q[Q_RU_ENGAGEMENT])
     util[0] = china_policy_value(s, strength, level, last, q, ph, x)
     util[1] = china_policy_value(s, softened, level, last, q, ph, x) - 0.02 * (1.0 - backed)
-    util[2] = china_policy_value(s, 0.0, level, last, q, ph, x) - q[Q_CH_VETO_COST] * (
-        1.0 - backed
-    )
+    util[2] = china_policy_value(s, 0.0, level, last, q, ph, x) - q[Q_CH_VETO_COST] * (1.0 - backed)
     return 3
 
 
@@ -1375,7 +1373,7 @@ def step(s, last, ag, q, phys, dbuf, dpos, ent, rs, rec, opts, util, w, x, nxt):
     outcome = draw(nxt, dice(ST_WORLD, dbuf, dpos, ent, rs))
     rec[R_WAR_CAUSE] = war_cause(nxt, m_us, m_dprk, outcome)
     if outcome == NONE:
-        rec[R_TALKS_EVENT] = negotiate(s, nxt, q, dice(ST_WORLD, dbuf, dpos, ent, rs))
+        rec[R_TALKS_EVENT] = negotiate(s, nxt, q, phw, dice(ST_WORLD, dbuf, dpos, ent, rs))
     else:
         rec[R_TALKS_EVENT] = EV_NONE
     # 6. Record

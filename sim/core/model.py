@@ -133,7 +133,8 @@ class CrisisModel(mesa.Model):
         K.transition(sa, res.adopted, ce, re, *new_ids.tolist(), self.phys[K.PHYS_WORLD], nxt)
         code = K.draw(nxt, self.dice())
         outcome = None if code == K.NONE else OUTCOMES[code]
-        event = K.EV_NONE if outcome else K.negotiate(sa, nxt, self.q, self.dice())
+        phw = self.phys[K.PHYS_WORLD]
+        event = K.EV_NONE if outcome else K.negotiate(sa, nxt, self.q, phw, self.dice())
         # 6. Record
         x = state_tuple(nxt)
         self.state, self.last = x, d

@@ -262,7 +262,7 @@ class WorldParams:
     talks_agreement: float = unit(
         0.2,
         "Per-round chance open negotiations reach a freeze agreement: exercises suspended, "
-        "tests stopped, some relief (\"negotiations over a freeze (not a shutdown)\"; "
+        'tests stopped, some relief ("negotiations over a freeze (not a shutdown)"; '
         "Singapore came three months after the 2018 opening; assumption).",
     )
     talks_breakdown: float = unit(
@@ -281,8 +281,8 @@ class WorldParams:
         0.0,
         2.0,
         "What talks in force are worth to the US (scaled by 1 - hawkishness), the DPRK and "
-        "China (by talks_drive): \"the aim of economic pressure must be to bring North Korea "
-        "to the negotiating table\" (assumption for the size).",
+        'China (by talks_drive): "the aim of economic pressure must be to bring North Korea '
+        'to the negotiating table" (assumption for the size).',
     )
     collapse_steepness: float = p(
         4.0,
@@ -297,15 +297,15 @@ class WorldParams:
         0.0,
         5.0,
         "China's value of pressure per unit of war fear times (DPRK capability + predicted US "
-        "coercion): its support followed \"North Korea growing exponentially more dangerous\" "
-        "and it fears \"a massive, destabilizing war\" (size: assumption).",
+        'coercion): its support followed "North Korea growing exponentially more dangerous" '
+        'and it fears "a massive, destabilizing war" (size: assumption).',
     )
     china_threat_weight: float = p(
         1.0,
         0.0,
         5.0,
         "China's extra enforcement value per unit of threat_sensitivity and US coercion "
-        "(\"studiously unimpressed with escalations\"; size: assumption).",
+        '("studiously unimpressed with escalations"; size: assumption).',
     )
     china_resolve: float = p(
         4.0,
@@ -341,7 +341,7 @@ class WorldParams:
         0.0,
         10.0,
         "A hawkish US's value of a strike when it predicts pressure failing and DPRK "
-        "capability near its red line (\"a U.S. military assault\"; size: assumption).",
+        'capability near its red line ("a U.S. military assault"; size: assumption).',
     )
     us_red_line: float = unit(
         0.55,
