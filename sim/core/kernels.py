@@ -1014,7 +1014,7 @@ def china_policy_value(s, adopted, level, last, q, ph, x):
     gap = pymax(0.0, comfort - proj)
     danger = s[S_CAPABILITY] + MOVE_COERCION[last[0]]
     return (
-        q[Q_CH_TALKS] * x[S_PRESSURE] * (1.0 - q[Q_CH_BLAME] * s[S_EXERCISES])
+        q[Q_CH_TALKS] * x[S_PRESSURE] * (1.0 - 0.75 * q[Q_CH_BLAME] * s[S_EXERCISES])
         + q[Q_CH_WAR_FEAR] * q[Q_CH_WAR_PRESSURE] * danger * x[S_PRESSURE]
         - (1.0 - q[Q_CH_COST_TOL]) * q[Q_CH_TRADE_SHARE] * level * x[S_SANCTIONS]
         - cf * q[Q_COLLAPSE_WEIGHT] * gap

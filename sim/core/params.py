@@ -301,7 +301,7 @@ class WorldParams:
         'and it fears "a massive, destabilizing war" (size: assumption).',
     )
     china_threat_weight: float = p(
-        1.0,
+        2.0,
         0.0,
         5.0,
         "China's extra enforcement value per unit of threat_sensitivity and US coercion "
@@ -394,7 +394,9 @@ class SensitivityParams:
     samples: int = p(64, 1, 1_000_000, "Base sample size N (Sobol runs N x (D + 2) points).")
     seeds: int = p(50, 1, 1_000_000, "Replications per sample point.")
     levels: int = p(4, 2, 20, "Grid levels of Morris trajectories.")
-    parameters: list[str] = field(default_factory=list)  # empty: every actor preference
+    parameters: list[str] = field(default_factory=list)  # empty: every sampled constant
+    # Groups whose constants are sampled: actors (the preferences), world, council.
+    include: list[str] = field(default_factory=lambda: ["actors"])
 
 
 @dataclass
@@ -476,6 +478,9 @@ def validate(cfg: CrisisConfig) -> None:
         raise ConfigError(
             f"sensitivity.method={cfg.sensitivity.method!r} is unknown; allowed: sobol, morris"
         )
+    wrong = [x for x in cfg.sensitivity.include if x not in ("actors", "world", "council")]
+    if wrong:
+        raise ConfigError(f"sensitivity.include has {wrong}; allowed: actors, world, council")
     bad = [x for x in cfg.report.formats if x not in ("png", "svg", "pdf")]
     if bad:
         raise ConfigError(f"report.formats has {bad}; allowed: png, svg, pdf")
