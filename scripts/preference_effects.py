@@ -28,7 +28,8 @@ from sim.runs import batch
 
 TVD_MIN = 0.03
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
-BEGIN, END = "<!-- BEGIN GENERATED: preference-effects -->", "<!-- END GENERATED: preference-effects -->"
+BEGIN = "<!-- BEGIN GENERATED: preference-effects -->"
+END = "<!-- END GENERATED: preference-effects -->"
 
 # The behaviours, each with the shift that counts as moving it.
 MEASURES = {
