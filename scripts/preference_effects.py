@@ -101,7 +101,7 @@ def ends(cfg: CrisisConfig) -> dict[str, tuple]:
                 hi = min(hi, 1.0 - getattr(cfg.actors, other).trade_share)
             if f.name == "rationality":
                 lo, hi = 2.0, 40.0  # 0 is random choice: the ends of a useful span
-            out[key] = (type(value)(lo), type(value)(hi))
+            out[key] = (type(value)(round(lo, 6)), type(value)(round(hi, 6)))
     return out
 
 
