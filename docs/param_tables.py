@@ -21,7 +21,7 @@ GROUPS = [
     ("Run", "run", params.RunParams),
 ]
 CONSTANTS = [  # fixed in code, not configurable
-    (agents, ["WAR_WEIGHT", "NUCLEAR_WEIGHT", "COLLAPSE_WEIGHT", "BELIEF0", "OPENNESS"]),
+    (agents, ["OPENNESS"]),
     (agents, ["DEFIANCE", "DRAFT_SEVERITY", "TEST_COST"]),
     (enforcement, ["LEVELS", "RUSSIA_OWN_LEVEL"]),
     (ladder, ["COERCION"]),

@@ -359,6 +359,7 @@ class DPRK(Actor):
             self.board.q,
             float(state.round),
             K.MOVE_INDEX[last.us],
+            K.MOVE_INDEX[last.russia],
             K.MOVE_INDEX[last.dprk],
         )
 

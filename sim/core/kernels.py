@@ -47,9 +47,9 @@ LEVELS = (0.2, 0.4, 0.6, 0.8, 1.0)
 # not do much harm to its commercial interests", so it complies fairly well.
 RUSSIA_OWN_LEVEL = 0.7
 
-# Utility weights shared by all actors: how much a unit of war hazard and of
-# nuclear hazard costs relative to the other terms (about ten times a full
-# swing in tension).
+# Defaults of the utility weights shared by all actors (world.war_weight,
+# world.nuclear_weight, world.collapse_weight, world.belief0 set them; the
+# kernels read them from the parameter array).
 WAR_WEIGHT = 4.0
 NUCLEAR_WEIGHT = 8.0
 COLLAPSE_WEIGHT = 4.0
@@ -61,11 +61,21 @@ OPENNESS = {-2: 1.0, 0: 0.2, 4: 0.0, 12: 0.0, 28: 0.0, 60: 0.0}
 # DPRK: how defiant each move reads (answering pressure with threats and tests).
 DEFIANCE = {"threaten": 1.0, "missile_test": 0.7, "icbm_test": 0.7, "nuclear_test": 0.7}
 
-# US: how much stronger than routine a draft is after each strategic test.
-DRAFT_SEVERITY = {"icbm_test": 0.1, "nuclear_test": 0.15}
+# US: how much stronger than routine a draft is after each strategic test, in
+# units of world.draft_severity (the defaults give 0.1 and 0.15).
+DRAFT_SEVERITY = {"icbm_test": 1.0, "nuclear_test": 1.5}
 
-# DPRK: what a test costs the regime (resources, China's displeasure), in utility.
-TEST_COST = {"missile_test": 0.04, "icbm_test": 0.08, "nuclear_test": 0.12}
+# DPRK: what a test costs the regime (resources, China's displeasure), in units
+# of world.test_cost (the defaults give 0.04, 0.08, 0.12).
+TEST_COST = {"missile_test": 1.0, "icbm_test": 2.0, "nuclear_test": 3.0}
+
+# The state of talks (S_TALKS) and its names in trajectories.parquet.
+TALKS_NONE, TALKS_OPEN, TALKS_AGREED = 0, 1, 2
+TALKS_STATES = ("none", "negotiating", "agreement")
+
+# How a war began (outcomes.csv war_cause): by a chosen strike or attack, or by accident.
+WAR_CAUSES = ("", "decision:us", "decision:dprk", "accident")
+CAUSE_NONE, CAUSE_US, CAUSE_DPRK, CAUSE_ACCIDENT = range(4)
 
 # The random streams of a replication, in the order of their first blocks:
 # each actor, the Security Council, the US's perception noise and the world's
@@ -97,8 +107,9 @@ OUTCOMES = ("talks", "war", "nuclear_war", "collapse", "standoff")
     S_US_ACCEPTS,
     S_DPRK_ACCEPTS,
     S_ESCALATION,
-) = range(17)
-NS = 17
+    S_TALKS,
+) = range(18)
+NS = 18
 
 # ---------------------------------------------------------------- physics layout
 (
@@ -128,8 +139,9 @@ NS = 17
     P_ATTACK_WAR,
     P_NUCLEAR_BASE,
     P_NUCLEAR_CAP,
-) = range(26)
-NP = 26
+    P_COLLAPSE_STEEPNESS,
+) = range(27)
+NP = 27
 PHYS_WORLD, PHYS_CHINA, PHYS_RUSSIA = 0, 1, 2
 
 # ---------------------------------------------------------------- parameter layout
@@ -185,8 +197,27 @@ PHYS_WORLD, PHYS_CHINA, PHYS_RUSSIA = 0, 1, 2
     Q_SOFTEN,
     Q_MAX_SOFTEN,
     Q_MIN_STRENGTH,
-) = range(51)
-NQ = 51
+    Q_WAR_WEIGHT,
+    Q_NUCLEAR_WEIGHT,
+    Q_COLLAPSE_WEIGHT,
+    Q_BELIEF0,
+    Q_TEST_COST,
+    Q_DRAFT_SEVERITY,
+    Q_TALKS_AGREEMENT,
+    Q_TALKS_BREAKDOWN,
+    Q_AGREEMENT_BREAKDOWN,
+    Q_TALKS_RELIEF,
+    Q_TALKS_VALUE,
+    Q_CH_WAR_PRESSURE,
+    Q_CH_THREAT_WEIGHT,
+    Q_CH_RESOLVE,
+    Q_RU_WEIGHT,
+    Q_DP_PAIN,
+    Q_DP_MORATORIUM,
+    Q_US_PREVENTION,
+    Q_US_RED_LINE,
+) = range(70)
+NQ = 70
 Q_CH_LEVELS = Q_CH_LEVEL_1
 assert len(LEVELS) == 5
 
@@ -239,6 +270,7 @@ US_SHOW_OF_FORCE = move_id("us", "show_of_force")
 US_STRIKE = move_id("us", "strike")
 CH_FREEZE = move_id("china", "propose_freeze")
 CH_BORDER = move_id("china", "border_alert")
+CH_RESTRAINT = move_id("china", "urge_restraint")
 RU_HOLD = move_id("russia", "hold")
 RU_WARN_US = move_id("russia", "warn_us")
 RU_BACK_CHINA = move_id("russia", "back_china")
@@ -261,7 +293,10 @@ NUCLEAR_ESCALATION = float(NUCLEAR)
 
 # Round record written by `step`: the council's result and the outcome.
 R_DRAFTED, R_ADOPTED, R_CHINA_VOTE, R_RUSSIA_VOTE, R_SOFTENINGS, R_OUTCOME = range(6)
-NR = 6
+R_TALKS_EVENT, R_WAR_CAUSE = 6, 7
+NR = 8
+# Talks events of a round (rec[R_TALKS_EVENT]).
+EV_NONE, EV_OPENED, EV_AGREED, EV_BROKE = range(4)
 
 
 # ================================================================ Python helpers
@@ -294,6 +329,7 @@ def physics_array(ph) -> np.ndarray:
     out[P_ATTACK_WAR] = ph.attack_war
     out[P_NUCLEAR_BASE] = ph.nuclear_base
     out[P_NUCLEAR_CAP] = ph.nuclear_capability
+    out[P_COLLAPSE_STEEPNESS] = ph.collapse_steepness
     return out
 
 
@@ -362,6 +398,25 @@ def params_array(cfg) -> np.ndarray:
     q[Q_SOFTEN] = c.soften_factor
     q[Q_MAX_SOFTEN] = c.max_soften_rounds
     q[Q_MIN_STRENGTH] = c.min_strength
+    q[Q_WAR_WEIGHT] = w.war_weight
+    q[Q_NUCLEAR_WEIGHT] = w.nuclear_weight
+    q[Q_COLLAPSE_WEIGHT] = w.collapse_weight
+    q[Q_BELIEF0] = w.belief0
+    q[Q_TEST_COST] = w.test_cost
+    q[Q_DRAFT_SEVERITY] = w.draft_severity
+    q[Q_TALKS_AGREEMENT] = w.talks_agreement
+    q[Q_TALKS_BREAKDOWN] = w.talks_breakdown
+    q[Q_AGREEMENT_BREAKDOWN] = w.agreement_breakdown
+    q[Q_TALKS_RELIEF] = w.talks_relief
+    q[Q_TALKS_VALUE] = w.talks_value
+    q[Q_CH_WAR_PRESSURE] = w.china_war_pressure
+    q[Q_CH_THREAT_WEIGHT] = w.china_threat_weight
+    q[Q_CH_RESOLVE] = w.china_resolve
+    q[Q_RU_WEIGHT] = w.russia_weight
+    q[Q_DP_PAIN] = w.dprk_pain
+    q[Q_DP_MORATORIUM] = w.dprk_moratorium
+    q[Q_US_PREVENTION] = w.us_prevention
+    q[Q_US_RED_LINE] = w.us_red_line
     return q
 
 
@@ -586,8 +641,13 @@ def russia_enforcement(china_level, follow_china, shield):
 # ================================================================ world
 @njit(cache=True, _nrt=False)
 def collapse_hazard(stability, ph):
-    x = (ph[P_COLLAPSE_FLOOR] + ph[P_COLLAPSE_BAND] - stability) / ph[P_COLLAPSE_BAND]
-    return 0.0 if x <= 0.0 else (1.0 if x >= 1.0 else x * x)
+    """1 at or below the floor, falling by e^-steepness per band of stability above it.
+
+    A gradient: every loss of stability raises the hazard, and no stability
+    within reach is entirely safe.
+    """
+    x = (stability - ph[P_COLLAPSE_FLOOR]) / ph[P_COLLAPSE_BAND]
+    return 1.0 if x <= 0.0 else math.exp(-ph[P_COLLAPSE_STEEPNESS] * x)
 
 
 @njit(cache=True, _nrt=False)
@@ -614,18 +674,37 @@ def initial_state(q, ph, out):
     out[S_US_ACCEPTS] = 0.0
     out[S_DPRK_ACCEPTS] = 0.0
     out[S_ESCALATION] = 0.0
+    out[S_TALKS] = TALKS_NONE
     return None
 
 
 @njit(cache=True, _nrt=False)
 def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out):
-    """The state one round on, given the round's decisions, into out (out is not s). Pure."""
+    """The state one round on, given the round's decisions, into out (out is not s). Pure.
+
+    Talks in force (negotiations or a freeze agreement) break down at once on a
+    DPRK test or attack, or a US show of force or strike (and an agreement on
+    resumed exercises); talks open when both the US and the DPRK accept. Under
+    a freeze agreement exercises are suspended and the programme does not grow.
+    The chance steps of talks (agreement, breakdown without a spoiler) are
+    `negotiate`'s.
+    """
     level = s[S_SANCTIONS] + adopted * (1.0 - s[S_SANCTIONS])
     exercises = s[S_EXERCISES] != 0.0
     if us == US_SUSPEND:
         exercises = False
     elif us == US_EXERCISES:
         exercises = True
+
+    talks = s[S_TALKS]
+    g = MOVE_GAIN[dprk]
+    spoiled = g >= 0 or dprk == DP_ATTACK or us == US_SHOW_OF_FORCE or us == US_STRIKE  # noqa: SIM109
+    if talks == TALKS_AGREED and us == US_EXERCISES:
+        spoiled = True
+    if talks != TALKS_NONE and spoiled:
+        talks = TALKS_NONE
+    if talks == TALKS_AGREED:
+        exercises = False
 
     china_actual = china_enf * (1.0 - ph[P_SKIRTING])
     press = pressure(level, china_actual, russia_enf, ph)
@@ -642,8 +721,9 @@ def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, o
     tension = 0.0 if tension < 0.0 else (1.0 if tension > 1.0 else tension)
 
     cap = s[S_CAPABILITY]
-    g = MOVE_GAIN[dprk]
     rate = ph[P_CAP_GROWTH] if g < 0 else ph[P_CAP_GROWTH] + ph[P_GAIN_MISSILE + g]
+    if talks == TALKS_AGREED:
+        rate = 0.0
     if rate > 1.0:
         rate = 1.0
     cap += rate * cap * (1.0 - cap)
@@ -673,6 +753,8 @@ def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, o
     freeze = china == CH_FREEZE and not exercises
     us_accepts = us == US_OFFER_TALKS or (freeze and (us == US_HOLD or us == US_SUSPEND))  # noqa: SIM109
     dprk_accepts = dprk == DP_OFFER_TALKS or (freeze and dprk == DP_HOLD)
+    if talks == TALKS_NONE and us_accepts and dprk_accepts and not spoiled:
+        talks = TALKS_OPEN
 
     out[S_ROUND] = s[S_ROUND] + 1.0
     out[S_TENSION] = tension
@@ -696,7 +778,50 @@ def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, o
         + MOVE_ESCALATION[russia]
         + MOVE_ESCALATION[dprk]
     )
+    out[S_TALKS] = talks
     return None
+
+
+@njit(cache=True, _nrt=False)
+def negotiate(before, x, q, ph, u):
+    """The chance steps of talks this round, on the state x after `transition`; one draw u.
+
+    Negotiations open before this round reach a freeze agreement (some of the
+    sanctions lifted) or break down; an agreement may unravel. Returns the
+    round's talks event (EV_*), counting the opening and spoiling `transition` did.
+    """
+    t0 = before[S_TALKS]
+    t = x[S_TALKS]
+    if t0 != TALKS_NONE and t == TALKS_NONE:
+        return EV_BROKE
+    if t0 == TALKS_NONE and t == TALKS_OPEN:
+        return EV_OPENED
+    if t == TALKS_OPEN:
+        if u < q[Q_TALKS_AGREEMENT]:
+            x[S_TALKS] = TALKS_AGREED
+            x[S_SANCTIONS] = x[S_SANCTIONS] * (1.0 - q[Q_TALKS_RELIEF])
+            x[S_PRESSURE] = pressure(x[S_SANCTIONS], x[S_CHINA_ENF], x[S_RUSSIA_ENF], ph)
+            x[S_EXERCISES] = 0.0
+            return EV_AGREED
+        if u < q[Q_TALKS_AGREEMENT] + q[Q_TALKS_BREAKDOWN]:
+            x[S_TALKS] = TALKS_NONE
+            return EV_BROKE
+    elif t == TALKS_AGREED and u < q[Q_AGREEMENT_BREAKDOWN]:
+        x[S_TALKS] = TALKS_NONE
+        return EV_BROKE
+    return EV_NONE
+
+
+@njit(cache=True, _nrt=False)
+def war_cause(x, us, dprk, outcome):
+    """How a war this round began: a chosen strike or attack (decision) or an accident."""
+    if outcome != O_WAR and outcome != O_NUCLEAR_WAR:  # noqa: PLR1714
+        return CAUSE_NONE
+    if us == US_STRIKE:
+        return CAUSE_US
+    if dprk == DP_ATTACK:
+        return CAUSE_DPRK
+    return CAUSE_ACCIDENT
 
 
 # ================================================================ outcomes
@@ -704,12 +829,10 @@ def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, o
 def draw(x, u):
     """The outcome this round ends in, or NONE (-1) if the crisis goes on.
 
-    Talks agreed this round come first. Otherwise nuclear war, war and collapse
-    compete for the same draw in proportion to their hazards (scaled down
-    together if they sum past 1).
+    Nuclear war, war and collapse compete for the same draw in proportion to
+    their hazards (scaled down together if they sum past 1). Talks never end a
+    run: at the horizon it is `talks` if talks are in force (`final_outcome`).
     """
-    if x[S_US_ACCEPTS] != 0.0 and x[S_DPRK_ACCEPTS] != 0.0:
-        return O_TALKS
     total = x[S_NUCLEAR] + x[S_WAR] + x[S_COLLAPSE]
     scale = 1.0 if total <= 1.0 else 1.0 / total
     edge = x[S_NUCLEAR] * scale
@@ -722,6 +845,12 @@ def draw(x, u):
     if u < edge:
         return O_COLLAPSE
     return NONE
+
+
+@njit(cache=True, _nrt=False)
+def final_outcome(x):
+    """The outcome of a run that reached its horizon: talks in force, or a standoff."""
+    return O_TALKS if x[S_TALKS] != TALKS_NONE else O_STANDOFF
 
 
 # ================================================================ choice
@@ -762,8 +891,13 @@ def logit_probabilities(utilities, n, rationality, out):
 
 
 @njit(cache=True, _nrt=False, inline="always")
-def hazard_cost(x):
-    return WAR_WEIGHT * x[S_WAR] + NUCLEAR_WEIGHT * x[S_NUCLEAR]
+def hazard_cost(x, q):
+    return q[Q_WAR_WEIGHT] * x[S_WAR] + q[Q_NUCLEAR_WEIGHT] * x[S_NUCLEAR]
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def in_talks(x):
+    return 1.0 if x[S_TALKS] != TALKS_NONE else 0.0
 
 
 @njit(cache=True, _nrt=False)
@@ -806,21 +940,37 @@ def us_draft(sanctions_level, last_dprk, base, ag, q):
     if math.isnan(severity) or sanctions_level >= 1.0:
         return 0.0
     distrust = q[Q_US_APPEASEMENT] * (1 - ag[A_US_TRUST])
+    severity *= q[Q_DRAFT_SEVERITY]
     return pymin(1.0, base + severity + 0.05 * q[Q_US_HAWK] + 0.05 * distrust)
 
 
 @njit(cache=True, _nrt=False)
-def us_utility(x, move, ag, q):
+def us_utility(x, move, last, ag, q):
+    """The US's value of a predicted state.
+
+    Resolve (coercion, stiffer the less it trusts China), talks (opening and in
+    force, for a dovish US), exercises, tension, war hazard; Russia's warning
+    last round raises the cost of coercion; a hawkish US that sees pressure
+    failing and DPRK capability near its red line values a preventive strike.
+    """
     h = q[Q_US_HAWK]
-    resolve = 0.4 * h * MOVE_COERCION[move] * (0.5 + q[Q_US_APPEASEMENT] * (1.0 - ag[A_US_TRUST]))
+    coercion = MOVE_COERCION[move]
+    resolve = 0.4 * h * coercion * (0.5 + q[Q_US_APPEASEMENT] * (1.0 - ag[A_US_TRUST]))
     talks = 0.6 * (1.0 - h) * x[S_US_ACCEPTS] * ag[A_US_BELIEF]
-    return (
+    talks += (1.0 - h) * q[Q_TALKS_VALUE] * in_talks(x)
+    value = (
         resolve
         + talks
         + 0.1 * h * x[S_EXERCISES]
         - 0.5 * (1.0 - h) * x[S_TENSION]
-        - q[Q_US_WAR_AVERSION] * hazard_cost(x)
+        - q[Q_US_WAR_AVERSION] * hazard_cost(x, q)
     )
+    if last[2] == RU_WARN_US:
+        value -= q[Q_RU_WEIGHT] * q[Q_RU_ENGAGEMENT] * coercion
+    if move == US_STRIKE:
+        near = sigmoid(20.0 * (x[S_CAPABILITY] - q[Q_US_RED_LINE]))
+        value += q[Q_US_PREVENTION] * h * near * (1.0 - x[S_PRESSURE])
+    return value
 
 
 @njit(cache=True, _nrt=False)
@@ -835,7 +985,7 @@ def us_scores(s, adopted, russia_enf, last, ag, q, ph, opts, util, x):
     for i in range(n):
         m = opts[i]
         transition(s, adopted, ce, russia_enf, m, last[1], last[2], last[3], ph, x)
-        util[i] = us_utility(x, m, ag, q)
+        util[i] = us_utility(x, m, last, ag, q)
     return n
 
 
@@ -849,17 +999,26 @@ def us_choose(s, adopted, russia_enf, last, ag, q, ph, u, opts, util, w, x):
 # ================================================================ China
 @njit(cache=True, _nrt=False)
 def china_policy_value(s, adopted, level, last, q, ph, x):
-    """China.policy_value (x is scratch for its lookahead)."""
+    """China.policy_value (x is scratch for its lookahead).
+
+    Pressure is worth talks (less while the US keeps exercising, as China
+    blames it) and, by its war fear, more as the DPRK grows more capable and
+    the US more coercive; enforcement costs trade; a projected stability below
+    China's comfort costs by its collapse fear; US threats add by its threat
+    sensitivity.
+    """
     transition(s, adopted, level, s[S_RUSSIA_ENF], last[0], last[1], last[2], last[3], ph, x)
     proj = projected_stability(x[S_STABILITY], x[S_PRESSURE], ph, q[Q_HORIZON])
     cf = q[Q_CH_COLLAPSE_FEAR]
     comfort = ph[P_COLLAPSE_FLOOR] + cf * (q[Q_CH_COMFORT] - ph[P_COLLAPSE_FLOOR])
     gap = pymax(0.0, comfort - proj)
+    danger = s[S_CAPABILITY] + MOVE_COERCION[last[0]]
     return (
-        q[Q_CH_TALKS] * x[S_PRESSURE] * (1.0 - 0.5 * q[Q_CH_BLAME] * s[S_EXERCISES])
+        q[Q_CH_TALKS] * x[S_PRESSURE] * (1.0 - 0.75 * q[Q_CH_BLAME] * s[S_EXERCISES])
+        + q[Q_CH_WAR_FEAR] * q[Q_CH_WAR_PRESSURE] * danger * x[S_PRESSURE]
         - (1.0 - q[Q_CH_COST_TOL]) * q[Q_CH_TRADE_SHARE] * level * x[S_SANCTIONS]
-        - cf * COLLAPSE_WEIGHT * gap
-        + q[Q_CH_THREAT] * MOVE_COERCION[last[0]] * level
+        - cf * q[Q_COLLAPSE_WEIGHT] * gap
+        + q[Q_CH_THREAT] * q[Q_CH_THREAT_WEIGHT] * MOVE_COERCION[last[0]] * level
     )
 
 
@@ -868,7 +1027,8 @@ def china_enforcement_scores(s, adopted, last, q, ph, util, x):
     """China's value of each enforcement level it allows itself, into util; returns how many."""
     n = int(q[Q_CH_NLEVELS])
     for i in range(n):
-        util[i] = china_policy_value(s, adopted, q[Q_CH_LEVELS + i], last, q, ph, x)
+        value = china_policy_value(s, adopted, q[Q_CH_LEVELS + i], last, q, ph, x)
+        util[i] = q[Q_CH_RESOLVE] * value
     return n
 
 
@@ -883,11 +1043,17 @@ def china_choose_enforcement(s, adopted, last, ag, q, ph, u, util, w, x):
 
 @njit(cache=True, _nrt=False)
 def china_vote_scores(s, last, strength, softened, ag, q, ph, util, x):
-    """China's value of yes, soften and veto (util[0:3]), judged at its current level."""
+    """China's value of yes, soften and veto (util[0:3]), judged at its current level.
+
+    Russia's backing last round makes softening and vetoing cheaper.
+    """
     level = ag[A_CH_LEVEL]
+    backed = 0.0
+    if last[2] == RU_BACK_CHINA:
+        backed = pymin(1.0, q[Q_RU_WEIGHT] * q[Q_RU_ENGAGEMENT])
     util[0] = china_policy_value(s, strength, level, last, q, ph, x)
-    util[1] = china_policy_value(s, softened, level, last, q, ph, x) - 0.02
-    util[2] = china_policy_value(s, 0.0, level, last, q, ph, x) - q[Q_CH_VETO_COST]
+    util[1] = china_policy_value(s, softened, level, last, q, ph, x) - 0.02 * (1.0 - backed)
+    util[2] = china_policy_value(s, 0.0, level, last, q, ph, x) - q[Q_CH_VETO_COST] * (1.0 - backed)
     return 3
 
 
@@ -900,15 +1066,17 @@ def china_vote(s, last, strength, softened, ag, q, ph, u, util, w, x):
 
 @njit(cache=True, _nrt=False)
 def china_utility(s, x, move, q):
-    value = (
-        -q[Q_CH_WAR_FEAR] * hazard_cost(x)
-        - 0.5 * x[S_TENSION]
-        + q[Q_CH_TALKS] * (1.0 if (x[S_US_ACCEPTS] != 0.0 and x[S_DPRK_ACCEPTS] != 0.0) else 0.0)
-    )
+    """China's value of a move: war hazard by its war fear, tension, talks; a China that
+    fears war and sees tension high proposes the freeze or urges restraint."""
+    wf = q[Q_CH_WAR_FEAR]
+    value = -wf * hazard_cost(x, q) - 0.5 * x[S_TENSION] + q[Q_CH_TALKS] * in_talks(x)
     if move == CH_FREEZE:
         value += 0.06 * q[Q_CH_TALKS] * (0.5 + q[Q_CH_BLAME] * s[S_EXERCISES])
+        value += 0.2 * wf * s[S_TENSION]
+    elif move == CH_RESTRAINT:
+        value += 0.1 * wf * s[S_TENSION]
     elif move == CH_BORDER:
-        value += q[Q_CH_COLLAPSE_FEAR] * COLLAPSE_WEIGHT * x[S_COLLAPSE] - 0.05
+        value += q[Q_CH_COLLAPSE_FEAR] * q[Q_COLLAPSE_WEIGHT] * x[S_COLLAPSE] - 0.05
     return value
 
 
@@ -959,7 +1127,7 @@ def russia_vote(strength, softened, china_vote_code, q, u_follow, u_choice, util
 @njit(cache=True, _nrt=False)
 def russia_utility(x, move, last, q):
     eng = q[Q_RU_ENGAGEMENT]
-    value = eng * (-hazard_cost(x) - 0.5 * x[S_TENSION])
+    value = eng * (-hazard_cost(x, q) - 0.5 * x[S_TENSION])
     if move != RU_HOLD:
         value -= 0.1 * (1.0 - eng)
     if move == RU_WARN_US:
@@ -992,10 +1160,16 @@ def russia_choose(s, adopted, china_enf, russia_enf, last, q, ph, u, opts, util,
 
 # ================================================================ DPRK
 @njit(cache=True, _nrt=False)
-def dprk_observe(ag, q, round_, last_us, last_dprk):
-    """DPRK.observe: belief in US openness and the round each test is next possible."""
+def dprk_observe(ag, q, round_, last_us, last_russia, last_dprk):
+    """DPRK.observe: belief in US openness and the round each test is next possible.
+
+    Russia urging talks raises the DPRK's belief that talks are open, by its engagement.
+    """
     lr = q[Q_LEARNING]
     ag[A_DP_BELIEF] += lr * (MOVE_OPENNESS[last_us] - ag[A_DP_BELIEF])
+    if last_russia == RU_URGE_TALKS:
+        urged = pymin(1.0, q[Q_RU_WEIGHT] * q[Q_RU_ENGAGEMENT])
+        ag[A_DP_BELIEF] += lr * urged * (1.0 - ag[A_DP_BELIEF])
     if last_dprk == DP_ICBM:
         ag[A_DP_READY_ICBM] = round_ + q[Q_ICBM_INTERVAL]
     elif last_dprk == DP_NUCLEAR:
@@ -1022,17 +1196,33 @@ def dprk_options(round_, ag, out):
 
 @njit(cache=True, _nrt=False)
 def dprk_utility(s, x, move, adopted, last, ag, q):
+    """The DPRK's value of a move.
+
+    Capability growth until the deterrent is complete by its own measure (then
+    tests cost it a moratorium's worth), defiance answering pressure (by
+    pressure_response), talks (more once the deterrent is complete), the pain
+    of pressure on a weakened economy that talks would ease (by
+    1 - pressure_response), war hazard (by 1 - risk_tolerance).
+    """
+    pr = q[Q_DP_PRESSURE_RESPONSE]
     complete = sigmoid(30.0 * (s[S_CAPABILITY] - q[Q_DP_THRESHOLD]))
     provocation = 1.0 if adopted > 0.0 else 0.4 * MOVE_COERCION[last[0]]
     growth = x[S_CAPABILITY] - s[S_CAPABILITY]
     talks = 0.5 * x[S_DPRK_ACCEPTS] * ag[A_DP_BELIEF] * (0.2 + 0.8 * complete)
-    return (
+    engaged = pymax(x[S_DPRK_ACCEPTS], in_talks(x))
+    pain = q[Q_DP_PAIN] * (1.0 - pr) * s[S_PRESSURE] * (1.0 - s[S_STABILITY])
+    value = (
         6.0 * q[Q_DP_CAP_DRIVE] * growth * (1.0 - complete)
-        - MOVE_TEST_COST[move]
-        + 0.5 * q[Q_DP_PRESSURE_RESPONSE] * provocation * MOVE_DEFIANCE[move]
+        - MOVE_TEST_COST[move] * q[Q_TEST_COST]
+        + 0.5 * pr * provocation * MOVE_DEFIANCE[move]
         + talks * (0.5 + s[S_PRESSURE]) * (1.0 - s[S_TENSION])
-        - (1.0 - q[Q_DP_RISK_TOL]) * hazard_cost(x)
+        + q[Q_TALKS_VALUE] * in_talks(x) * (0.2 + 0.8 * complete)
+        + pain * engaged
+        - (1.0 - q[Q_DP_RISK_TOL]) * hazard_cost(x, q)
     )
+    if MOVE_IS_TEST[move]:
+        value -= q[Q_DP_MORATORIUM] * complete
+    return value
 
 
 @njit(cache=True, _nrt=False)
@@ -1123,9 +1313,9 @@ def recorded_escalation(x, outcome):
 def init_agents(q, ag):
     """The actors' beliefs and memories at the start of a replication."""
     ag[A_US_TRUST] = q[Q_US_TRUST0]
-    ag[A_US_BELIEF] = BELIEF0
+    ag[A_US_BELIEF] = q[Q_BELIEF0]
     ag[A_CH_LEVEL] = pymax(q[Q_CE0], q[Q_CH_FLOOR])
-    ag[A_DP_BELIEF] = BELIEF0
+    ag[A_DP_BELIEF] = q[Q_BELIEF0]
     ag[A_DP_READY_ICBM] = q[Q_ICBM_INTERVAL]
     ag[A_DP_READY_NUCLEAR] = 1.0
     return None
@@ -1147,7 +1337,7 @@ def step(s, last, ag, q, phys, dbuf, dpos, ent, rs, rec, opts, util, w, x, nxt):
     # 1. Observe
     if s[S_ROUND] > 0.0:
         us_observe(ag, q, s[S_CHINA_ENF], last[3], dice(ST_NOISE, dbuf, dpos, ent, rs))
-        dprk_observe(ag, q, s[S_ROUND], last[0], last[3])
+        dprk_observe(ag, q, s[S_ROUND], last[0], last[2], last[3])
     s[S_TRUST] = ag[A_US_TRUST]
     # 2. Sanctions
     strength = us_draft(s[S_SANCTIONS], last[3], q[Q_RES_BASE], ag, q)
@@ -1181,6 +1371,11 @@ def step(s, last, ag, q, phys, dbuf, dpos, ent, rs, rec, opts, util, w, x, nxt):
     # 5. World update
     transition(s, adopted, ce, re, m_us, m_china, m_russia, m_dprk, phw, nxt)
     outcome = draw(nxt, dice(ST_WORLD, dbuf, dpos, ent, rs))
+    rec[R_WAR_CAUSE] = war_cause(nxt, m_us, m_dprk, outcome)
+    if outcome == NONE:
+        rec[R_TALKS_EVENT] = negotiate(s, nxt, q, phw, dice(ST_WORLD, dbuf, dpos, ent, rs))
+    else:
+        rec[R_TALKS_EVENT] = EV_NONE
     # 6. Record
     for k in range(NS):
         s[k] = nxt[k]

@@ -84,6 +84,11 @@ class CrisisModel(mesa.Model):
         self.resolutions_adopted = 0
         self.dprk_tests = 0
         self.peak_tension = self.state.tension
+        self.talks_opened_round: int | None = None  # the first opening
+        self.talks_breakdowns = 0
+        self.agreement_round: int | None = None  # the first freeze agreement
+        self.war_cause = ""  # "decision:us", "decision:dprk" or "accident" if a war began
+        self._opened_last: int | None = None  # the opening of the talks now in force
 
     def arrays_of(self, state: State, last: Decisions) -> tuple[np.ndarray, np.ndarray]:
         """The kernel arrays of a state and last round's moves (see `Board.arrays_of`)."""
@@ -128,14 +133,33 @@ class CrisisModel(mesa.Model):
         K.transition(sa, res.adopted, ce, re, *new_ids.tolist(), self.phys[K.PHYS_WORLD], nxt)
         code = K.draw(nxt, self.dice())
         outcome = None if code == K.NONE else OUTCOMES[code]
+        phw = self.phys[K.PHYS_WORLD]
+        event = K.EV_NONE if outcome else K.negotiate(sa, nxt, self.q, phw, self.dice())
         # 6. Record
         x = state_tuple(nxt)
         self.state, self.last = x, d
         self.board.show(x, d, nxt, new_ids)
         self._record(x, d, res, outcome, K.recorded_escalation(nxt, code))
+        self._talks(x.round, event)
         if outcome is not None:
             self.outcome, self.outcome_round = outcome, x.round
+            self.war_cause = K.WAR_CAUSES[K.war_cause(nxt, *new_ids[[0, 3]].tolist(), code)]
             self.running = False
+        else:
+            # Were the run to end now: talks in force, or a standoff.
+            self.outcome = OUTCOMES[K.final_outcome(nxt)]
+            self.outcome_round = self._opened_last if self.outcome == "talks" else None
+
+    def _talks(self, round_: int, event: int) -> None:
+        """Count the round's talks event: an opening, a first agreement, a breakdown."""
+        if event == K.EV_OPENED:
+            self._opened_last = round_
+            if self.talks_opened_round is None:
+                self.talks_opened_round = round_
+        elif event == K.EV_AGREED and self.agreement_round is None:
+            self.agreement_round = round_
+        elif event == K.EV_BROKE:
+            self.talks_breakdowns += 1
 
     def _record(self, x: State, d: Decisions, res, outcome: str | None, escalation: float) -> None:
         if res.adopted > 0.0:
@@ -169,6 +193,7 @@ class CrisisModel(mesa.Model):
                 res.russia_vote or None,
                 escalation,
                 outcome or "",
+                K.TALKS_STATES[x.talks],
             )
         )
 

@@ -235,6 +235,119 @@ class WorldParams:
     rationality_scale: float = p(1.0, 0.0, 10.0, "Multiplies every actor's rationality.")
     trust_learning: float = unit(0.3, "Weight of the newest observation in beliefs.")
     horizon: int = p(12, 1, 120, "Rounds ahead China projects stability under pressure.")
+    # Utility weights shared by every actor (were constants of the kernels).
+    war_weight: float = p(4.0, 0.0, 20.0, "Cost of a unit of war hazard, in utility (assumption).")
+    nuclear_weight: float = p(
+        8.0, 0.0, 40.0, "Cost of a unit of nuclear-war hazard, in utility (assumption)."
+    )
+    collapse_weight: float = p(
+        4.0, 0.0, 20.0, "China's cost of a unit of stability below its comfort (assumption)."
+    )
+    belief0: float = unit(0.1, "Prior that the other side would accept talks (assumption).")
+    test_cost: float = p(
+        0.04,
+        0.0,
+        0.5,
+        "What a missile test costs the regime in utility; an ICBM test twice, a nuclear "
+        "test three times as much (assumption).",
+    )
+    draft_severity: float = p(
+        0.1,
+        0.0,
+        1.0,
+        "How much stronger than routine a draft is after an ICBM test; 1.5 times after a "
+        "nuclear test (resolution 2375 after the September 2017 test; assumption).",
+    )
+    # Talks as a process: they open, run for rounds, and end in a freeze or break down.
+    talks_agreement: float = unit(
+        0.2,
+        "Per-round chance open negotiations reach a freeze agreement: exercises suspended, "
+        'tests stopped, some relief ("negotiations over a freeze (not a shutdown)"; '
+        "Singapore came three months after the 2018 opening; assumption).",
+    )
+    talks_breakdown: float = unit(
+        0.1,
+        "Per-round chance open negotiations break down without a test or a show of force "
+        "(Hanoi, February 2019; assumption).",
+    )
+    agreement_breakdown: float = unit(
+        0.03, "Per-round chance a freeze agreement unravels (assumption)."
+    )
+    talks_relief: float = unit(
+        0.2, "Share of the sanctions level lifted when a freeze is agreed (assumption)."
+    )
+    talks_value: float = p(
+        0.3,
+        0.0,
+        2.0,
+        "What talks in force are worth to the US (scaled by 1 - hawkishness), the DPRK and "
+        'China (by talks_drive): "the aim of economic pressure must be to bring North Korea '
+        'to the negotiating table" (assumption for the size).',
+    )
+    collapse_steepness: float = p(
+        4.0,
+        0.5,
+        20.0,
+        "Collapse hazard falls by e^-steepness per collapse_band of stability above the "
+        "floor: a gradient, never exactly zero (assumption).",
+    )
+    # Channels: how each preference reaches a choice (sizes are assumptions).
+    china_war_pressure: float = p(
+        1.0,
+        0.0,
+        5.0,
+        "China's value of pressure per unit of war fear times (DPRK capability + predicted US "
+        'coercion): its support followed "North Korea growing exponentially more dangerous" '
+        'and it fears "a massive, destabilizing war" (size: assumption).',
+    )
+    china_threat_weight: float = p(
+        2.0,
+        0.0,
+        5.0,
+        "China's extra enforcement value per unit of threat_sensitivity and US coercion "
+        '("studiously unimpressed with escalations"; size: assumption).',
+    )
+    china_resolve: float = p(
+        4.0,
+        0.5,
+        20.0,
+        "Scale of China's enforcement values relative to its logit noise: enforcement is "
+        "decided by values, not noise (assumption).",
+    )
+    russia_weight: float = p(
+        1.0,
+        0.0,
+        5.0,
+        "How much Russia's moves weigh with their consumers per unit of engagement: backing "
+        "China cheapens its soften and veto, warning the US raises the cost of coercion, "
+        "urging talks raises the DPRK's belief that talks are open (size: assumption).",
+    )
+    dprk_pain: float = p(
+        1.0,
+        0.0,
+        5.0,
+        "What sanctions pressure on a weakened economy makes talks worth to the DPRK, "
+        "scaled by 1 - pressure_response (size: assumption).",
+    )
+    dprk_moratorium: float = p(
+        0.15,
+        0.0,
+        1.0,
+        "Cost of a test once the deterrent is complete by the DPRK's measure (the November "
+        "2017 declaration and the 2018 moratorium; assumption).",
+    )
+    us_prevention: float = p(
+        3.5,
+        0.0,
+        10.0,
+        "A hawkish US's value of a strike when it predicts pressure failing and DPRK "
+        'capability near its red line ("a U.S. military assault"; size: assumption).',
+    )
+    us_red_line: float = unit(
+        0.55,
+        "DPRK capability at which a hawkish US weighs prevention: the deterrent the DPRK "
+        "itself would call complete (talks_threshold; assumption).",
+    )
 
 
 @dataclass
@@ -286,7 +399,9 @@ class SensitivityParams:
     samples: int = p(64, 1, 1_000_000, "Base sample size N (Sobol runs N x (D + 2) points).")
     seeds: int = p(50, 1, 1_000_000, "Replications per sample point.")
     levels: int = p(4, 2, 20, "Grid levels of Morris trajectories.")
-    parameters: list[str] = field(default_factory=list)  # empty: every actor preference
+    parameters: list[str] = field(default_factory=list)  # empty: every sampled constant
+    # Groups whose constants are sampled: actors (the preferences), world, council.
+    include: list[str] = field(default_factory=lambda: ["actors"])
 
 
 PLAY_ACTORS = ("us", "china", "russia", "dprk")
@@ -421,6 +536,9 @@ def validate(cfg: CrisisConfig) -> None:
         raise ConfigError(
             f"sensitivity.method={cfg.sensitivity.method!r} is unknown; allowed: sobol, morris"
         )
+    wrong = [x for x in cfg.sensitivity.include if x not in ("actors", "world", "council")]
+    if wrong:
+        raise ConfigError(f"sensitivity.include has {wrong}; allowed: actors, world, council")
     bad = [x for x in cfg.report.formats if x not in ("png", "svg", "pdf")]
     if bad:
         raise ConfigError(f"report.formats has {bad}; allowed: png, svg, pdf")

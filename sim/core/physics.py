@@ -42,6 +42,7 @@ class Physics:
     attack_war: float
     nuclear_base: float
     nuclear_capability: float
+    collapse_steepness: float = 4.0
 
 
 def physics(cfg: CrisisConfig, blame_us: float | None = None) -> Physics:
@@ -81,4 +82,5 @@ def physics(cfg: CrisisConfig, blame_us: float | None = None) -> Physics:
         attack_war=w.attack_war,
         nuclear_base=w.nuclear_base,
         nuclear_capability=w.nuclear_capability,
+        collapse_steepness=w.collapse_steepness,
     )

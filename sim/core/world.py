@@ -41,6 +41,7 @@ class State(NamedTuple):
     us_accepts: bool
     dprk_accepts: bool
     escalation_score: float
+    talks: int  # K.TALKS_NONE, K.TALKS_OPEN or K.TALKS_AGREED
 
 
 assert len(State._fields) == K.NS
@@ -84,9 +85,10 @@ ROUND_COLUMNS = (
     "russia_vote",
     "escalation_score",
     "outcome",
+    "talks",
 )
 
-_INTS = (K.S_ROUND,)
+_INTS = (K.S_ROUND, K.S_TALKS)
 _BOOLS = (K.S_EXERCISES, K.S_US_ACCEPTS, K.S_DPRK_ACCEPTS)
 
 

@@ -48,6 +48,10 @@ OUTCOME_COLUMNS = (
     "final_dprk_stability",
     "final_us_trust_in_china",
     "final_exercises",
+    "talks_opened_round",
+    "talks_breakdowns",
+    "agreement_round",
+    "war_cause",
 )
 
 _f, _i, _s, _b = pa.float64(), pa.int32(), pa.string(), pa.bool_()
@@ -78,6 +82,7 @@ TRAJECTORY_SCHEMA = pa.schema(
         ("russia_vote", _s),
         ("escalation_score", _f),
         ("outcome", _s),
+        ("talks", _s),
     ]
 )
 

@@ -60,6 +60,7 @@ TRAJ_INT = (
     "china_vote",
     "russia_vote",
     "outcome",
+    "talks",
 )
 _TF = {name: i for i, name in enumerate(TRAJ_FLOAT)}
 _TI = {name: i for i, name in enumerate(TRAJ_INT)}
@@ -83,7 +84,7 @@ _TRAJ_STATE = np.array(
 )
 TF_DRAFTED, TF_ADOPTED, TF_ESCALATION = 12, 13, 14
 TI_SEED, TI_ROUND, TI_EXERCISES, TI_US, TI_CHINA, TI_RUSSIA, TI_DPRK = range(7)
-TI_CHINA_VOTE, TI_RUSSIA_VOTE, TI_OUTCOME = 7, 8, 9
+TI_CHINA_VOTE, TI_RUSSIA_VOTE, TI_OUTCOME, TI_TALKS = 7, 8, 9, 10
 
 OUT_FLOAT = (
     "peak_tension",
@@ -105,6 +106,10 @@ OUT_INT = (
     "resolutions_adopted",
     "dprk_tests",
     "final_exercises",
+    "talks_opened_round",
+    "talks_breakdowns",
+    "agreement_round",
+    "war_cause",
 )
 _OUT_STATE = np.array(
     [
@@ -179,10 +184,25 @@ def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
         peak = s[K.S_TENSION]
         resolutions = 0
         tests = 0
-        outcome = K.O_STANDOFF
+        outcome = K.NONE
         outcome_round = -1
+        opened = -1
+        opened_last = -1
+        agreed = -1
+        breakdowns = 0
+        cause = K.CAUSE_NONE
         for _ in range(rounds):
             o = K.step(s, last, ag, q, phys, dbuf, dpos, rent, rs, rec, opts, util, w, x, nxt)
+            ev = rec[K.R_TALKS_EVENT]
+            if ev == K.EV_OPENED:
+                opened_last = int(s[K.S_ROUND])
+                if opened < 0:
+                    opened = opened_last
+            elif ev == K.EV_AGREED:
+                if agreed < 0:
+                    agreed = int(s[K.S_ROUND])
+            elif ev == K.EV_BROKE:
+                breakdowns += 1
             if rec[K.R_ADOPTED] > 0.0:
                 resolutions += 1
             if K.MOVE_IS_TEST[last[3]]:
@@ -204,11 +224,17 @@ def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
                 ti[row, TI_CHINA_VOTE] = int(rec[K.R_CHINA_VOTE])
                 ti[row, TI_RUSSIA_VOTE] = int(rec[K.R_RUSSIA_VOTE])
                 ti[row, TI_OUTCOME] = o
+                ti[row, TI_TALKS] = int(s[K.S_TALKS])
                 row += 1
             if o != K.NONE:
                 outcome = o
                 outcome_round = int(s[K.S_ROUND])
+                cause = int(rec[K.R_WAR_CAUSE])
                 break
+        if outcome == K.NONE:
+            outcome = K.final_outcome(s)
+            if outcome == K.O_TALKS:
+                outcome_round = opened_last
         of[j, 0] = peak
         for k in range(_OUT_STATE.shape[0]):
             of[j, 1 + k] = s[_OUT_STATE[k]]
@@ -219,6 +245,10 @@ def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
         oi[j, 4] = resolutions
         oi[j, 5] = tests
         oi[j, 6] = 1 if s[K.S_EXERCISES] != 0.0 else 0
+        oi[j, 7] = opened
+        oi[j, 8] = breakdowns
+        oi[j, 9] = agreed
+        oi[j, 10] = cause
     return row
 
 
@@ -492,6 +522,9 @@ def outcome_rows(block: Block) -> list[tuple]:
     cols["outcome"] = [OUTCOME_NAMES[v] for v in cols["outcome"]]
     cols["outcome_round"] = [None if v < 0 else v for v in cols["outcome_round"]]
     cols["final_exercises"] = [v != 0 for v in cols["final_exercises"]]
+    for name in ("talks_opened_round", "agreement_round"):
+        cols[name] = [None if v < 0 else v for v in cols[name]]
+    cols["war_cause"] = [K.WAR_CAUSES[v] for v in cols["war_cause"]]
     return list(zip(*(cols[name] for name in OUTCOME_COLUMNS), strict=True))
 
 
@@ -513,23 +546,25 @@ def trajectory_rows(block: Block) -> list[tuple]:
         cols[name] = [None if v < 0 else VOTE_NAMES[v] for v in cols[name]]
     cols["outcome"] = [OUTCOME_NAMES[v] if v >= 0 else "" for v in cols["outcome"]]
     cols["exercises"] = [v != 0 for v in cols["exercises"]]
+    cols["talks"] = [K.TALKS_STATES[v] for v in cols["talks"]]
     for name in ("resolution_drafted", "resolution_adopted"):
         cols[name] = [None if v != v else v for v in cols[name]]
     return list(zip(*(cols[name] for name in ("seed", *ROUND_COLUMNS)), strict=True))
 
 
 @functools.cache
-def _names() -> tuple[pa.Array, pa.Array, pa.Array]:
+def _names() -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
     """The code tables as Arrow strings (built on first use: pa.array loads pandas)."""
     moves = pa.array(MOVE_NAMES, type=pa.string())
     votes = pa.array(VOTE_NAMES, type=pa.string())
-    return moves, votes, pa.array([*OUTCOME_NAMES, ""], type=pa.string())  # code -1 -> ""
+    outcomes = pa.array([*OUTCOME_NAMES, ""], type=pa.string())  # code -1 -> ""
+    return moves, votes, outcomes, pa.array(K.TALKS_STATES, type=pa.string())
 
 
 def trajectory_table(block: Block) -> pa.Table:
     """The block's rows of trajectories.parquet (sim.io.files.TRAJECTORY_SCHEMA)."""
     t = block.trajectories
-    move_names, vote_names, outcome_names = _names()
+    move_names, vote_names, outcome_names, talks_names = _names()
     arrays = []
     for field in TRAJECTORY_SCHEMA:
         name = field.name
@@ -540,6 +575,8 @@ def trajectory_table(block: Block) -> pa.Table:
             arr = vote_names.take(pa.array(np.maximum(v, 0), mask=v < 0))
         elif name == "outcome":
             arr = outcome_names.take(pa.array(np.where(v < 0, len(OUTCOME_NAMES), v)))
+        elif name == "talks":
+            arr = talks_names.take(pa.array(v))
         elif name == "exercises":
             arr = pa.array(v != 0, type=field.type)
         elif name in ("resolution_drafted", "resolution_adopted"):

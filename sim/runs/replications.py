@@ -76,6 +76,10 @@ def outcome_row(index: int, m: CrisisModel) -> tuple:
         s.dprk_stability,
         s.us_trust_in_china,
         s.exercises,
+        m.talks_opened_round,
+        m.talks_breakdowns,
+        m.agreement_round,
+        m.war_cause,
     )
 
 

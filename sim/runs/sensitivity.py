@@ -61,8 +61,24 @@ RESAMPLES = 200  # bootstrap resamples behind every interval
 
 
 def candidates(conf: CrisisConfig) -> dict[str, tuple[float, float]]:
-    """Every actor float field with a finite range: dotted key -> (lo, hi)."""
+    """Every float field with a finite range of the included groups: dotted key -> (lo, hi).
+
+    Actors by default; `sensitivity.include` may add the world and council constants.
+    """
     out = {}
+    include = conf.sensitivity.include
+    for group in ("world", "council"):
+        if group not in include:
+            continue
+        node = getattr(conf, group)
+        for f in fields(node):
+            lo, hi = f.metadata.get("range", (None, None))
+            value = getattr(node, f.name)
+            if not isinstance(value, float) or lo is None or hi is None or not hi > lo:
+                continue
+            out[f"{group}.{f.name}"] = (float(lo), float(hi))
+    if "actors" not in include:
+        return out
     for actor in fields(conf.actors):
         params = getattr(conf.actors, actor.name)
         for f in fields(params):
@@ -90,7 +106,8 @@ def problem(conf: CrisisConfig) -> dict:
     else:
         names = []
         for key in wanted:
-            full = key if key.startswith("actors.") else f"actors.{key}"
+            grouped = key.startswith(("actors.", "world.", "council."))
+            full = key if grouped else f"actors.{key}"
             if full.rsplit(".", 1)[-1] in NEVER:
                 why = EXCLUDED[full.rsplit(".", 1)[-1]]
                 raise ConfigError(
@@ -163,8 +180,9 @@ def at(base: CrisisConfig, names: list[str], row) -> CrisisConfig:
     """A copy of `base` with the named preferences set to `row`."""
     cfg = copy.deepcopy(base)
     for key, value in zip(names, row, strict=True):
-        _, actor, name = key.split(".")
-        setattr(getattr(cfg.actors, actor), name, float(value))
+        parts = key.split(".")
+        node = getattr(cfg.actors, parts[1]) if parts[0] == "actors" else getattr(cfg, parts[0])
+        setattr(node, parts[-1], float(value))
     return cfg
 
 

@@ -140,8 +140,15 @@ def test_f6_dprk_answers_a_new_resolution_with_a_threat_or_a_test():
     assert np.isin(answer, ("threaten", *TESTS)).mean() > 0.6
 
 
+def opened_by(r: Runs, round_: int) -> float:
+    """Share of runs whose talks first opened by `round_` (11: June 2018)."""
+    opened = [m.talks_opened_round for m in r.models]
+    return float(np.mean([o is not None and o <= round_ for o in opened]))
+
+
 def test_f7_suspending_exercises_raises_the_chance_of_talks():
-    assert runs(us__exercises=False).p("talks") - runs().p("talks") > 0.1
+    """Talks no longer end a run, so F7 is measured where talks begin: opened within a year."""
+    assert opened_by(runs(us__exercises=False), 11) - opened_by(runs(), 11) > 0.06
 
 
 def test_f8_dprk_capability_grows_while_no_freeze_is_agreed():

@@ -33,9 +33,12 @@ def frequencies(x) -> dict:
     return {k: v / GRID for k, v in counts.items()}
 
 
-def test_agreed_talks_end_the_round_whatever_the_hazards(quiet):
-    x = quiet._replace(us_accepts=True, dprk_accepts=True, war_hazard=1.0, collapse_hazard=1.0)
-    assert all(draw(x, u) == TALKS for u in (0.0, 0.3, 0.999))
+def test_talks_never_end_a_round_the_hazards_still_do(quiet):
+    """Talks are a process, not an ending: a war can still break out while they run."""
+    x = quiet._replace(us_accepts=True, dprk_accepts=True, talks=2, war_hazard=1.0)
+    assert all(draw(x, u) == WAR for u in (0.0, 0.3, 0.999))
+    calm = quiet._replace(us_accepts=True, dprk_accepts=True, talks=1)
+    assert all(draw(calm, u) is None for u in (0.0, 0.3, 0.999))
 
 
 def test_one_side_accepting_is_not_talks(quiet):
@@ -76,6 +79,12 @@ def test_a_run_has_exactly_one_outcome_and_standoff_only_at_the_horizon(config):
         assert m.outcome in OUTCOMES
         if m.outcome == outcomes.STANDOFF:
             assert ended == [] and m.outcome_round is None and len(m.rows) == 3
+            assert m.rows[-1][COL["talks"]] == "none"
+        elif m.outcome == TALKS:
+            # Talks in force at the horizon; outcome_round is when they opened.
+            assert ended == [] and len(m.rows) == 3
+            assert m.rows[-1][COL["talks"]] in ("negotiating", "agreement")
+            assert 1 <= m.outcome_round <= 3
         else:
             assert ended == [m.outcome] and m.rows[-1][COL["outcome"]] == m.outcome
             assert m.outcome_round == len(m.rows) == m.rows[-1][COL["round"]]

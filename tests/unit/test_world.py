@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 
 import pytest
 from hypothesis import given, settings
@@ -103,16 +104,17 @@ def test_without_pressure_stability_recovers_toward_equilibrium(config):
     assert 0.4 < low.dprk_stability < 0.75 < high.dprk_stability < 0.9
 
 
-def test_collapse_hazard_is_certain_at_the_floor_and_nil_above_its_band(world):
-    p = world(collapse_floor=0.2, collapse_band=0.1)
+def test_collapse_hazard_is_certain_at_the_floor_and_a_gradient_above_it(world):
+    """No region of exactly zero: every loss of stability raises the hazard."""
+    p = world(collapse_floor=0.2, collapse_band=0.1, collapse_steepness=4.0)
     assert collapse_hazard(0.2, p) == 1.0
     assert collapse_hazard(0.05, p) == 1.0
-    assert collapse_hazard(0.31, p) == 0.0
-    assert collapse_hazard(0.9, p) == 0.0
-    grid = [0.2 + i * 0.1 / 50 for i in range(51)]
+    assert collapse_hazard(0.3, p) == pytest.approx(math.exp(-4.0))
+    assert 0.0 < collapse_hazard(0.9, p) < 1e-9
+    grid = [0.2 + i * 0.7 / 100 for i in range(101)]
     hazards = [collapse_hazard(x, p) for x in grid]
-    assert hazards == sorted(hazards, reverse=True)
-    assert all(0.0 <= h <= 1.0 for h in hazards)
+    assert all(a > b for a, b in zip(hazards, hazards[1:], strict=False))
+    assert all(0.0 < h <= 1.0 for h in hazards)
 
 
 def test_a_regime_below_its_floor_falls_in_the_first_round(config):
