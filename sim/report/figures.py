@@ -307,7 +307,8 @@ def vote_shares(run: Run, actor: str, vote: str) -> pd.DataFrame:
             continue
         lo, hi = stats.wilson(k, drafts)
         rows.append((q + 1 + (QUARTER - 1) / 2, k / drafts, lo, hi, drafts))
-    return pd.DataFrame(rows, columns=["month", "share", "low", "high", "drafts"])
+    frame = pd.DataFrame(rows, columns=["month", "share", "low", "high", "drafts"])
+    return frame.astype({"month": float, "share": float, "low": float, "high": float})
 
 
 def draw_council(run: Run):

@@ -102,17 +102,18 @@ def record_indicators(panel: pd.DataFrame, index: pd.PeriodIndex) -> np.ndarray:
 # --- the model, behind one function -----------------------------------------------------
 
 
-_DPRK, _ADOPTED, _EXERCISES = (
-    ROUND_COLUMNS.index(c) for c in ("dprk_move", "resolution_adopted", "exercises")
+_DPRK, _ADOPTED, _EXERCISES, _TALKS = (
+    ROUND_COLUMNS.index(c) for c in ("dprk_move", "resolution_adopted", "exercises", "talks")
 )
 
 
 def indicators_of(rows, outcome: str, rounds: int) -> np.ndarray:
     """(rounds, indicators) of one finished replication.
 
-    After an absorbing outcome the run has no rows; its months are filled as: talks open
-    from the month talks are agreed on; no tests or resolutions after any outcome;
-    exercises as in the last month (assumption: the model has no months after its end).
+    Talks are open in a month when the run's talks state is negotiating or agreement.
+    After an absorbing outcome (war, nuclear war, collapse) the run has no rows; its
+    months are filled as: no tests, resolutions or talks; exercises as in the last month
+    (assumption: the model has no months after its end).
     """
     out = np.zeros((rounds, len(INDICATORS)))
     last_ex = 0.0
@@ -122,12 +123,11 @@ def indicators_of(rows, outcome: str, rounds: int) -> np.ndarray:
         out[r, 1] = dprk in ("icbm_test", "nuclear_test")
         out[r, 2] = dprk == "nuclear_test"
         out[r, 3] = adopted is not None
+        out[r, 4] = row[_TALKS] != "none"
         out[r, 5] = last_ex = float(exercises)
     n = len(rows)
     if n < rounds:
         out[n:, 5] = last_ex
-    if outcome == "talks" and n:
-        out[n - 1 :, 4] = 1.0
     return out
 
 
@@ -136,12 +136,24 @@ def simulate_indicators(cfg: CrisisConfig, seeds) -> np.ndarray:
 
     The one place this module runs the model (it can switch to a batch driver).
     """
-    from sim.runs.replications import replicate
+    from itertools import groupby
+
+    from sim.runs import batch
 
     out = np.zeros((len(seeds), cfg.run.rounds, len(INDICATORS)))
-    for k, i in enumerate(seeds):
-        m = replicate(cfg, int(i))
-        out[k] = indicators_of(m.rows, m.outcome, cfg.run.rounds)
+    spans: list[list[int]] = []  # contiguous seeds are one compiled call
+    for i in (int(x) for x in seeds):
+        if spans and spans[-1][1] == i:
+            spans[-1][1] = i + 1
+        else:
+            spans.append([i, i + 1])
+    k = 0
+    for start, stop in spans:
+        block = batch.simulate(cfg, start, stop, trajectories=True)
+        ends = {row[0]: row[1] for row in batch.outcome_rows(block)}
+        for seed, rows in groupby(batch.trajectory_rows(block), key=lambda r: r[0]):
+            out[k] = indicators_of([r[1:] for r in rows], ends[seed], cfg.run.rounds)
+            k += 1
     return out
 
 
