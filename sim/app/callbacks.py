@@ -26,6 +26,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from sim.app import checks
 from sim.app.config import to_config
+from sim.app.console import say
 from sim.app.errors import explain, fail
 from sim.core.params import ConfigError
 from sim.io import lock
@@ -186,7 +187,7 @@ class SweepCallback(Callback):
         for stale in (files.TABLE, files.DONE_LOG):  # only this run's gathering counts
             (sweep_dir / stale).unlink(missing_ok=True)
         jobs.save(sweep_dir)
-        print(f"sweep: {len(jobs.jobs)} jobs in {sweep_dir}", flush=True)
+        say(f"sweep: {len(jobs.jobs)} jobs in {sweep_dir}", flush=True)
 
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: typing.Any) -> None:
         if HydraConfig.get().mode != RunMode.MULTIRUN or not _gathers(config):
@@ -200,13 +201,13 @@ class SweepCallback(Callback):
                 why = repr(err)
                 if isinstance(err, OSError) and err.strerror:
                     why = f"{err.strerror}" + (f": {err.filename}" if err.filename else "")
-                print(f"job #{num} failed ({label}): {why}", flush=True)
+                say(f"job #{num} failed ({label}): {why}", flush=True)
             return
         done = sweep.record(sweep_dir, num)
         note = ""
         if config.hydra.runtime.output_dir in sweep.REUSED:
             note = " (complete outputs found: not rerun)"
-        print(f"[{done}/{total or '?'}] jobs done: #{num} {label}{note}", flush=True)
+        say(f"[{done}/{total or '?'}] jobs done: #{num} {label}{note}", flush=True)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: typing.Any) -> None:
         if not _gathers(config):
@@ -221,14 +222,14 @@ class SweepCallback(Callback):
             from sim.report import compare
 
             try:
-                print(text.comparison(compare.of_directory(sweep_dir)))
+                say(text.comparison(compare.of_directory(sweep_dir)))
             except ReportError as err:
                 fail(str(err))
         else:
-            print(text.sweep_table(table, files.read_tipping(sweep_dir)))
-        print(f"sweep table: {sweep_dir / files.TABLE}")
+            say(text.sweep_table(table, files.read_tipping(sweep_dir)))
+        say(f"sweep table: {sweep_dir / files.TABLE}")
         if config.report.enabled:
-            print(f"report: {build_report(sweep_dir, files.metadata(table)['swept'])}")
+            say(f"report: {build_report(sweep_dir, files.metadata(table)['swept'])}")
 
 
 def check_reference(config: DictConfig, jobs: Plan) -> None:

@@ -13,6 +13,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.app.config import register, to_config
+from sim.app.console import say
 from sim.app.errors import explain, fail
 from sim.app.resources import CONFIGS
 from sim.core.params import CrisisConfig
@@ -46,12 +47,12 @@ def app(cfg: DictConfig) -> dict:
     files.clear_outputs(outdir)  # nothing of an earlier run survives beside this one
     summary = replications.run(conf, outdir)
     events.write(conf, outdir)
-    print(text.run_table(summary))
+    say(text.run_table(summary))
     if conf.report.enabled:
         from sim.report import build
 
         build.report(outdir)
-    print(f"outputs: {outdir}")
+    say(f"outputs: {outdir}")
     return summary
 
 
@@ -66,15 +67,15 @@ def run_sensitivity(conf: CrisisConfig, outdir: Path) -> dict:
     _, table = read(outdir)
     from sim.report import findings
 
-    print(findings.sensitivity(table, result["method"], result["outcomes"]) + "\n")
-    print(text.sensitivity_table(table, result["method"]))
+    say(findings.sensitivity(table, result["method"], result["outcomes"]) + "\n")
+    say(text.sensitivity_table(table, result["method"]))
     points, seeds = result["points"], result["seeds"]
-    print(f"{result['method']}: {points} points x {seeds} seeds in {result['seconds']:.1f} s")
+    say(f"{result['method']}: {points} points x {seeds} seeds in {result['seconds']:.1f} s")
     if conf.report.enabled:
         from sim.report import sensitivity as report
 
         report.report(outdir)
-    print(f"outputs: {outdir}")
+    say(f"outputs: {outdir}")
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.app.console import say
 from sim.core.params import CrisisConfig
 
 
@@ -26,24 +27,24 @@ def calibrate(conf: CrisisConfig, outdir: Path) -> dict:
     from sim.runs import calibrate as runs
 
     summary = runs.run(conf, outdir)
-    print(f"{'parameter':<40} {'prior':>14} {'posterior median [90%]':>28} {'sd/prior sd':>11}")
+    say(f"{'parameter':<40} {'prior':>14} {'posterior median [90%]':>28} {'sd/prior sd':>11}")
     for row in summary["posterior"]:
         prior = f"[{row['low']:g}, {row['high']:g}]"
         post = f"{row['median']:.3g} [{row['q05']:.3g}, {row['q95']:.3g}]"
-        print(f"{row['key']:<40} {prior:>14} {post:>28} {row['sd_ratio']:>11.2f}")
-    print(
+        say(f"{row['key']:<40} {prior:>14} {post:>28} {row['sd_ratio']:>11.2f}")
+    say(
         f"ABC-SMC: {summary['generations']} generations x {summary['population']} particles x "
         f"{summary['seeds_per_particle']} seeds, {summary['simulations']} simulations in "
         f"{summary['seconds']:.1f} s; final epsilon {summary['final_epsilon']:.3g}"
     )
     if summary["resumed_from_generation"]:
         done = summary["resumed_from_generation"]
-        print(f"resumed: generations 0-{done - 1} came from abc.db; the time is this call's")
+        say(f"resumed: generations 0-{done - 1} came from abc.db; the time is this call's")
     if conf.report.enabled:
         from sim.report import calibration
 
         calibration.calibration_report(outdir, conf.report.formats)
-    print(f"outputs: {outdir}")
+    say(f"outputs: {outdir}")
     return summary
 
 
@@ -52,20 +53,20 @@ def hindcast(conf: CrisisConfig, outdir: Path) -> dict:
 
     summary = runs.run(conf, outdir)
     head = ("indicator", "forecaster", "n", "Brier", "BSS clim", "BSS pers")
-    print("{:<20} {:<12} {:>4} {:>7} {:>9} {:>9}".format(*head))
+    say("{:<20} {:<12} {:>4} {:>7} {:>9} {:>9}".format(*head))
     for row in summary["scores"]:
         if row["score"] != "brier":
             continue
-        print(
+        say(
             f"{row['indicator']:<20} {row['forecaster']:<12} {row['n']:>4} {row['value']:>7.3f} "
             f"{row['skill_climatology']:>9.3f} {row['skill_persistence']:>9.3f}"
         )
-    print(f"hindcast: {summary['origins']} origins, {summary['seconds']:.1f} s")
+    say(f"hindcast: {summary['origins']} origins, {summary['seconds']:.1f} s")
     if conf.report.enabled:
         from sim.report import calibration
 
         calibration.hindcast_report(outdir, conf.report.formats)
-    print(f"outputs: {outdir}")
+    say(f"outputs: {outdir}")
     return summary
 
 
@@ -74,15 +75,15 @@ def uncertainty(conf: CrisisConfig, outdir: Path) -> dict:
 
     summary = runs.run(conf, outdir)
     head = ("outcome", "p", "params 5%", "params 95%", "var params", "var dice")
-    print("{:<12} {:>7} {:>10} {:>11} {:>11} {:>9}".format(*head))
+    say("{:<12} {:>7} {:>10} {:>11} {:>11} {:>9}".format(*head))
     for name, r in summary["outcomes"].items():
-        print(
+        say(
             f"{name:<12} {r['probability']:>7.3f} {r['param_q05']:>10.3f} {r['param_q95']:>11.3f} "
             f"{r['variance_parameters']:>11.4f} {r['variance_dice']:>9.4f}"
         )
-    print(
+    say(
         f"{summary['draws']} posterior draws x {summary['seeds_per_draw']} replications "
         f"(common random numbers across draws)"
     )
-    print(f"outputs: {outdir}")
+    say(f"outputs: {outdir}")
     return summary
