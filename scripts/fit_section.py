@@ -88,8 +88,72 @@ def section(path: Path) -> str:
         "origins overlap and months are autocorrelated: the counts overstate the independent "
         "evidence, and no intervals are given."
     )
+    lines += odds_and_constraints(path.parent)
     lines.append(END)
     return "\n".join(lines) + "\n"
+
+
+CONSTRAINED = 0.6  # posterior sd below this share of the prior sd: the data constrained it
+
+
+def odds_and_constraints(fit: Path) -> list[str]:
+    """The August 2017 odds under the posterior beside the article's, and what the data fixed.
+
+    Reads `<fit>/article/summary.json` (a run of the article's parameters),
+    `<fit>/uncertainty/uncertainty.json` (`uncertainty=posterior` on the same seeds) and
+    `<fit>/calibration/calibration.json`; a missing file leaves its part out.
+    """
+    import json
+
+    out: list[str] = []
+    article, post = fit / "article" / "summary.json", fit / "uncertainty" / "uncertainty.json"
+    if article.is_file() and post.is_file():
+        a, u = json.loads(article.read_text()), json.loads(post.read_text())
+        out += [
+            "",
+            f"Odds at the horizon from August 2017 ({a['rounds']} months): the article's "
+            f"parameters ({a['seeds']} runs, 95% Wilson interval) beside parameters drawn from "
+            f"the posterior ({u['draws']} draws x {u['seeds_per_draw']} runs on common random "
+            "numbers; the interval is the 5-95% range over draws, and the share of the "
+            "variance due to the parameters rather than the dice). "
+            f"Sources: `{_shown(article)}`, `{_shown(post)}`.",
+            "",
+            "| outcome | article's parameters | posterior | posterior 5-95% over draws "
+            "| variance from parameters |",
+            "|---|--:|--:|--:|--:|",
+        ]
+        for o, r in a["outcomes"].items():
+            q = u["outcomes"][o]
+            share = q.get("parameter_share")
+            out.append(
+                f"| {o.replace('_', ' ')} | {r['probability']:.1%} "
+                f"[{r['ci_low']:.1%}, {r['ci_high']:.1%}] | {q['probability']:.1%} | "
+                f"{q['param_q05']:.0%}-{q['param_q95']:.0%} | "
+                + ("" if share is None else f"{share:.0%}")
+                + " |"
+            )
+    cal = fit / "calibration" / "calibration.json"
+    if cal.is_file():
+        c = json.loads(cal.read_text())
+        rows = sorted(c["posterior"], key=lambda r: r["sd_ratio"])
+        tight = [r for r in rows if r["sd_ratio"] < CONSTRAINED]
+        out += [
+            "",
+            f"What the training window constrained: {len(tight)} of {len(rows)} parameters have "
+            f"a posterior spread under {CONSTRAINED:.0%} of the prior's (median and 90% "
+            "interval; default in brackets): "
+            + "; ".join(
+                f"`{r['key']}` {r['median']:.3g} [{r['q05']:.3g}, {r['q95']:.3g}] "
+                f"(default {r['default']:g})"
+                for r in tight
+            )
+            + ". The others stay close to their priors: the 19 months of 2016-01..2017-07 do "
+            "not tell their values apart. ABC-SMC: "
+            f"{c['generations']} generations x {c['population']} particles x "
+            f"{c['seeds_per_particle']} seeds, final epsilon {c['final_epsilon']:.2f} "
+            f"(`{_shown(cal)}`).",
+        ]
+    return out
 
 
 def rewrite(readme: str, block: str) -> str:

@@ -48,10 +48,18 @@ def check(cfg: CrisisConfig) -> None:
 
 
 def simulate_outcomes(cfg: CrisisConfig, seeds) -> list[str]:
-    """The outcome of replication i of ``cfg`` for each i in seeds (one model entry point)."""
-    from sim.runs.replications import replicate
+    """The outcome of replication i of ``cfg`` for each i in seeds (one model entry point).
 
-    return [replicate(cfg, int(i)).outcome for i in seeds]
+    Seeds run in one compiled call of the batch driver; same outcomes as the Mesa face.
+    """
+    from sim.runs import batch
+
+    seeds = [int(i) for i in seeds]
+    if not seeds:
+        return []
+    block = batch.simulate(cfg, min(seeds), max(seeds) + 1, trajectories=False)
+    ends = {row[0]: row[1] for row in batch.outcome_rows(block)}
+    return [ends[i] for i in seeds]
 
 
 def run(cfg: CrisisConfig, outdir: Path | str) -> dict:
