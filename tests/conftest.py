@@ -80,11 +80,11 @@ def cli() -> Callable[..., subprocess.CompletedProcess]:
     return run_cli
 
 
-SLOW_TIERS = ("behaviour", "e2e")
+SLOW_TIERS = ("behaviour", "e2e", "browser")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Behaviour and end-to-end tests are `slow`; `make test-fast` runs the others."""
+    """Behaviour, end-to-end and browser tests are `slow`; `make test-fast` runs the others."""
     for item in items:
         if any(part in SLOW_TIERS for part in Path(str(item.fspath)).parts):
             item.add_marker(pytest.mark.slow)
