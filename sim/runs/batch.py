@@ -31,37 +31,10 @@ from sim.core.rng import POOL_SIZE, first_blocks_into, seed_words
 from sim.core.world import ROUND_COLUMNS
 from sim.io.files import OUTCOME_COLUMNS, TRAJECTORY_SCHEMA
 
-# Per-round columns, split by type (their order in ROUND_COLUMNS is restored on output).
-TRAJ_FLOAT = (
-    "tension",
-    "sanctions_level",
-    "pressure",
-    "china_enforcement",
-    "russia_enforcement",
-    "dprk_capability",
-    "dprk_stability",
-    "us_trust_in_china",
-    "china_cost",
-    "war_hazard",
-    "nuclear_hazard",
-    "collapse_hazard",
-    "resolution_drafted",
-    "resolution_adopted",
-    "escalation_score",
-)
-TRAJ_INT = (
-    "seed",
-    "round",
-    "exercises",
-    "us_move",
-    "china_move",
-    "russia_move",
-    "dprk_move",
-    "china_vote",
-    "russia_vote",
-    "outcome",
-    "talks",
-)
+# Per-round columns, split by type, in the order of the trajectories schema (restored on
+# output). Derived from the schema, so a new column is declared in one place.
+TRAJ_FLOAT = tuple(f.name for f in TRAJECTORY_SCHEMA if pa.types.is_floating(f.type))
+TRAJ_INT = tuple(f.name for f in TRAJECTORY_SCHEMA if not pa.types.is_floating(f.type))
 _TF = {name: i for i, name in enumerate(TRAJ_FLOAT)}
 _TI = {name: i for i, name in enumerate(TRAJ_INT)}
 # State fields of the float trajectory columns, in TRAJ_FLOAT order (first 12).
@@ -85,6 +58,10 @@ _TRAJ_STATE = np.array(
 TF_DRAFTED, TF_ADOPTED, TF_ESCALATION = 12, 13, 14
 TI_SEED, TI_ROUND, TI_EXERCISES, TI_US, TI_CHINA, TI_RUSSIA, TI_DPRK = range(7)
 TI_CHINA_VOTE, TI_RUSSIA_VOTE, TI_OUTCOME, TI_TALKS = 7, 8, 9, 10
+# The compiled loop writes by these positions: the schema must keep them.
+assert TRAJ_FLOAT[12:] == ("resolution_drafted", "resolution_adopted", "escalation_score")
+assert TRAJ_INT == ("seed", "round", "exercises", "us_move", "china_move", "russia_move",
+                    "dprk_move", "china_vote", "russia_vote", "outcome", "talks")  # fmt: skip
 
 OUT_FLOAT = (
     "peak_tension",
