@@ -393,3 +393,12 @@ def state_at(month, events: pd.DataFrame | None = None, coverage=None) -> dict:
         "talks_open": val(row["talks_open"]),
         "moratorium_in_force": val(row["moratorium_in_force"]),
     }
+
+
+def record(events=None, panel=None):
+    """(events, monthly panel) of the record: the ones given, else read and derived here."""
+    if events is None:
+        events = load_events()
+    if panel is None:
+        panel = monthly_panel(events)
+    return events, panel

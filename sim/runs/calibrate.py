@@ -325,16 +325,13 @@ def run(
     """Calibrate on the training window; write the output files; return the summary."""
     import pyabc
 
-    from sim.io.history import load_events, monthly_panel
+    from sim.io.history import record
 
     validate(cfg)
     priors = priors_of(cfg)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    if events is None:
-        events = load_events()
-    if panel is None:
-        panel = monthly_panel(events)
+    events, panel = record(events, panel)
     c = cfg.calibrate
     bar = _progress(cfg.run.progress)
     prob = _Problem(cfg, panel, events, bar)

@@ -96,15 +96,12 @@ def run(
     events: pd.DataFrame | None = None,
 ) -> dict:
     """Forecast every origin, score, write forecasts.parquet, scores.csv, hindcast.json."""
-    from sim.io.history import load_events, monthly_panel
+    from sim.io.history import record
 
     validate(cfg)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    if events is None:
-        events = load_events()
-    if panel is None:
-        panel = monthly_panel(events)
+    events, panel = record(events, panel)
     draws = None
     if cfg.calibration.path:
         post = load_posterior(cfg.calibration.path)
