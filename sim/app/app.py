@@ -84,7 +84,7 @@ def lanes_html(model: ExplorerModel, last: int = 60) -> str:
 def Timeline(model: ExplorerModel):
     update_counter.get()
     with solara.Card("Timeline"):
-        solara.Markdown(f"**{model.status()}** (scenario {model.scenario_name})")
+        solara.Markdown(f"**{model.status()}** (scenario {model.scenario_name}, seed {model.seed})")
         for note in model.notes:
             solara.Warning(note)
         if model.changes:

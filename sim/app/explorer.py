@@ -146,6 +146,7 @@ class ExplorerModel(mesa.Model):
             text = str(DEFAULT_SEED)
         seed = int(text)
         super().__init__(rng=seed)
+        self.seed = seed
         self.scenario_name = scenario_name
         self.cfg, self.changes = build_config(scenario_name, seed, rounds, values)
         self.seat = None if seat in (None, "none") else seat

@@ -120,11 +120,14 @@ def card(page, title: str):
 
 
 def step(page, times: int = 1) -> None:
+    """Press Step and wait until the timeline shows the next round (not merely any change)."""
     button = page.get_by_role("button", name="Step")
     for _ in range(times):
-        before = card(page, "Timeline").inner_text()
+        shown = re.search(r"Round (\d+) \(", card(page, "Timeline").inner_text())
         button.click()
-        _changed(page, "Timeline", before)
+        expect(card(page, "Timeline")).to_contain_text(
+            f"Round {int(shown.group(1)) + 1} (", timeout=20_000
+        )
 
 
 def _changed(page, title: str, before: str, timeout: float = 20_000) -> None:
@@ -180,6 +183,8 @@ def set_seed(page, seed: int) -> None:
     box.fill(str(seed))
     box.press("Enter")
     reset(page)
+    # a reset to a new seed shows it; until then a Step would advance the old model
+    expect(card(page, "Timeline")).to_contain_text(f"seed {seed})", timeout=20_000)
 
 
 def test_stepping_advances_the_timeline(page):
@@ -214,13 +219,15 @@ def test_a_played_game_as_the_us_reaches_an_outcome(page):
     reset(page)
     seat = card(page, "Your seat")
     expect(seat).to_contain_text("United States, round 1", timeout=20_000)
-    for _ in range(80):
+    # A US game asks two questions a round (the move and whether to table a draft).
+    for _ in range(3 * 2 * 24):
         text = seat.inner_text()
         if "Game over" in text:
             break
         assert "Advice: the model's United States" in text
+        asked = re.search(r"round \d+: [^\n]*", text).group(0)
         page.get_by_role("button", name=re.compile(r"^1\. ")).first.click()
-        _changed(page, "Your seat", text)
+        _answered(page, asked)
     text = card(page, "Your seat").inner_text()
     assert "Game over" in text
     assert "The model's own United States on the same seed" in text
@@ -228,6 +235,20 @@ def test_a_played_game_as_the_us_reaches_an_outcome(page):
     page.get_by_text("Game over").first.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)  # the plots redraw after the panels
     shot(page, "finished_game.png")
+
+
+def _answered(page, asked: str, timeout: float = 20_000) -> None:
+    """Wait until the seat asks another question (or the game ends), not just any redraw."""
+    page.wait_for_function(
+        """(asked) => {
+            const cards = [...document.querySelectorAll('.v-card')]
+                .filter(c => c.innerText.includes('Your seat'));
+            const text = cards.length ? cards[cards.length - 1].innerText : '';
+            return text.includes('Game over') || !text.includes(asked);
+        }""",
+        arg=asked,
+        timeout=timeout,
+    )
 
 
 def test_the_ensemble_tab(page):
