@@ -114,10 +114,10 @@ class Actor(mesa.Agent):
         self.learning = world.trust_learning  # weight of the newest observation
         self.dice = dice
         self.ph = board.phys[self.phys_row]
-        self._opts = np.empty(8, dtype=np.int64)
-        self._util = np.empty(8)
+        self._opts = np.empty(K.SCRATCH_OPTS, dtype=np.int64)
+        self._util = np.empty(K.SCRATCH_UTIL)
         self._w = np.empty(8)
-        self._x = np.empty(K.NS)
+        self._x = np.empty(K.SCRATCH_STATES)
 
     # The kernels read the model's state array and move ids; the model keeps
     # them beside the State and Decisions it hands out, so a call with those
@@ -233,6 +233,7 @@ class China(Actor):
             ctx.china_enforcement,
             ctx.russia_enforcement,
             ids,
+            self.board.memory,
             self.board.q,
             self.ph,
             self._opts,
@@ -303,6 +304,7 @@ class Russia(Actor):
             ctx.china_enforcement,
             ctx.russia_enforcement,
             ids,
+            self.board.memory,
             self.board.q,
             self.ph,
             self._opts,

@@ -110,6 +110,9 @@ OUTCOMES = ("talks", "war", "nuclear_war", "collapse", "standoff")
     S_TALKS,
 ) = range(18)
 NS = 18
+# Scratch the scoring kernels need (see ahead): states for this month, the reply's scoring
+# and two further months; option ids for own options, the reply's, and two move rows.
+SCRATCH_STATES, SCRATCH_OPTS, SCRATCH_UTIL = 4 * NS, 24, 16
 
 # ---------------------------------------------------------------- physics layout
 (
@@ -216,8 +219,11 @@ PHYS_WORLD, PHYS_CHINA, PHYS_RUSSIA = 0, 1, 2
     Q_DP_MORATORIUM,
     Q_US_PREVENTION,
     Q_US_RED_LINE,
-) = range(70)
-NQ = 70
+    Q_LEVEL,
+    Q_LOOKAHEAD,
+    Q_DISCOUNT,
+) = range(73)
+NQ = 73
 Q_CH_LEVELS = Q_CH_LEVEL_1
 assert len(LEVELS) == 5
 
@@ -417,7 +423,19 @@ def params_array(cfg) -> np.ndarray:
     q[Q_DP_MORATORIUM] = w.dprk_moratorium
     q[Q_US_PREVENTION] = w.us_prevention
     q[Q_US_RED_LINE] = w.us_red_line
+    q[Q_LEVEL] = w.reasoning_level
+    q[Q_LOOKAHEAD] = w.lookahead
+    q[Q_DISCOUNT] = w.discount
     return q
+
+
+def scratch() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fresh scratch for the scoring kernels: option ids, utilities, states."""
+    return (
+        np.empty(SCRATCH_OPTS, dtype=np.int64),
+        np.empty(SCRATCH_UTIL),
+        np.empty(SCRATCH_STATES),
+    )
 
 
 def state_array(s) -> np.ndarray:
@@ -981,11 +999,30 @@ def us_scores(s, adopted, russia_enf, last, ag, q, ph, opts, util, x):
     China delivers, not of the level China declares.
     """
     n = us_options(s[S_EXERCISES] != 0.0, q, opts)
-    ce = pymin(1.0, ag[A_US_TRUST] / pymax(1e-9, 1.0 - ph[P_SKIRTING]))
+    ce = us_seen_enforcement(ag, ph)
+    return anticipate(ACT_US, s, adopted, ce, russia_enf, last, ag, q, ph, opts, n, util, x)
+
+
+@njit(cache=True, _nrt=False)
+def us_value(s, adopted, ce, russia_enf, move, last, ag, q, ph, x):
+    """The US's value of one move over the coming month (x receives the predicted state)."""
+    transition(s, adopted, ce, russia_enf, move, last[1], last[2], last[3], ph, x)
+    return us_utility(x, move, last, ag, q)
+
+
+@njit(cache=True, _nrt=False)
+def us_seen_enforcement(ag, ph):
+    """The enforcement the US expects of China: its belief of what China delivers."""
+    return pymin(1.0, ag[A_US_TRUST] / pymax(1e-9, 1.0 - ph[P_SKIRTING]))
+
+
+@njit(cache=True, _nrt=False)
+def us_myopic(s, adopted, russia_enf, last, ag, q, ph, opts, util, x):
+    """The US's options valued on next month alone, the others repeating last month's moves."""
+    n = us_options(s[S_EXERCISES] != 0.0, q, opts)
+    ce = us_seen_enforcement(ag, ph)
     for i in range(n):
-        m = opts[i]
-        transition(s, adopted, ce, russia_enf, m, last[1], last[2], last[3], ph, x)
-        util[i] = us_utility(x, m, last, ag, q)
+        util[i] = us_value(s, adopted, ce, russia_enf, opts[i], last, ag, q, ph, x)
     return n
 
 
@@ -1081,21 +1118,24 @@ def china_utility(s, x, move, q):
 
 
 @njit(cache=True, _nrt=False)
-def china_scores(s, adopted, china_enf, russia_enf, last, q, ph, opts, util, x):
-    """China's options into opts and their utilities into util; returns how many."""
+def china_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x):
+    """China's options into opts and their utilities into util; returns how many.
+
+    Reasoning at level 1, China predicts the US's move (a strike coming, or not):
+    "will Trump's threats convince China?".
+    """
     n = CHINA_MENU.shape[0]
     for i in range(n):
-        m = CHINA_MENU[i]
-        opts[i] = m
-        transition(s, adopted, china_enf, russia_enf, last[0], m, last[2], last[3], ph, x)
-        util[i] = china_utility(s, x, m, q)
-    return n
+        opts[i] = CHINA_MENU[i]
+    return anticipate(
+        ACT_CHINA, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, n, util, x
+    )
 
 
 @njit(cache=True, _nrt=False)
-def china_choose(s, adopted, china_enf, russia_enf, last, q, ph, u, opts, util, w, x):
+def china_choose(s, adopted, china_enf, russia_enf, last, ag, q, ph, u, opts, util, w, x):
     """China.choose_move given one draw u of China's stream."""
-    n = china_scores(s, adopted, china_enf, russia_enf, last, q, ph, opts, util, x)
+    n = china_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x)
     return CHINA_MENU[logit_choice(util, n, q[Q_CH_RATIONALITY], u, w)]
 
 
@@ -1140,21 +1180,24 @@ def russia_utility(x, move, last, q):
 
 
 @njit(cache=True, _nrt=False)
-def russia_scores(s, adopted, china_enf, russia_enf, last, q, ph, opts, util, x):
-    """Russia's options into opts and their utilities into util; returns how many."""
+def russia_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x):
+    """Russia's options into opts and their utilities into util; returns how many.
+
+    Russia takes a back seat: it looks ahead with the others repeating their
+    moves, predicting no one's.
+    """
     n = RUSSIA_MENU.shape[0]
     for i in range(n):
-        m = RUSSIA_MENU[i]
-        opts[i] = m
-        transition(s, adopted, china_enf, russia_enf, last[0], last[1], m, last[3], ph, x)
-        util[i] = russia_utility(x, m, last, q)
-    return n
+        opts[i] = RUSSIA_MENU[i]
+    return anticipate(
+        ACT_RUSSIA, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, n, util, x
+    )
 
 
 @njit(cache=True, _nrt=False)
-def russia_choose(s, adopted, china_enf, russia_enf, last, q, ph, u, opts, util, w, x):
+def russia_choose(s, adopted, china_enf, russia_enf, last, ag, q, ph, u, opts, util, w, x):
     """Russia.choose_move given one draw u of Russia's stream."""
-    n = russia_scores(s, adopted, china_enf, russia_enf, last, q, ph, opts, util, x)
+    n = russia_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x)
     return RUSSIA_MENU[logit_choice(util, n, q[Q_RU_RATIONALITY], u, w)]
 
 
@@ -1227,12 +1270,102 @@ def dprk_utility(s, x, move, adopted, last, ag, q):
 
 @njit(cache=True, _nrt=False)
 def dprk_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x):
-    """The DPRK's options into opts and their utilities into util; returns how many."""
+    """The DPRK's options into opts and their utilities into util; returns how many.
+
+    Reasoning at level 1, the DPRK predicts the US's move.
+    """
+    n = dprk_options(s[S_ROUND], ag, opts)
+    return anticipate(
+        ACT_DPRK, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, n, util, x
+    )
+
+
+@njit(cache=True, _nrt=False)
+def dprk_value(s, adopted, china_enf, russia_enf, move, last, ag, q, ph, x):
+    """The DPRK's value of one move over the coming month (x receives the predicted state)."""
+    transition(s, adopted, china_enf, russia_enf, last[0], last[1], last[2], move, ph, x)
+    return dprk_utility(s, x, move, adopted, last, ag, q)
+
+
+@njit(cache=True, _nrt=False)
+def dprk_myopic(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x):
+    """The DPRK's options valued on next month alone, the others repeating last month's moves."""
     n = dprk_options(s[S_ROUND], ag, opts)
     for i in range(n):
+        util[i] = dprk_value(s, adopted, china_enf, russia_enf, opts[i], last, ag, q, ph, x)
+    return n
+
+
+# ================================================================ anticipation
+ACT_US, ACT_CHINA, ACT_RUSSIA, ACT_DPRK = 0, 1, 2, 3
+# Whose move each actor predicts at reasoning level 1 (-1: no one's).
+COUNTERPART = np.array([ACT_DPRK, ACT_US, -1, ACT_US], dtype=np.int64)
+
+
+@njit(cache=True, _nrt=False)
+def value_of(actor, before, after, move, last, adopted, ag, q):
+    """An actor's utility of a month from before to after, given its move and the last month's."""
+    if actor == ACT_US:
+        return us_utility(after, move, last, ag, q)
+    if actor == ACT_CHINA:
+        return china_utility(before, after, move, q)
+    if actor == ACT_RUSSIA:
+        return russia_utility(after, move, last, q)
+    return dprk_utility(before, after, move, adopted, last, ag, q)
+
+
+@njit(cache=True, _nrt=False)
+def argmax(util, n):
+    """The first best of util[:n]."""
+    best = 0
+    for i in range(1, n):
+        if util[i] > util[best]:
+            best = i
+    return best
+
+
+@njit(cache=True, _nrt=False)
+def anticipate(actor, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, n, util, x):
+    """The values of an actor's options opts[:n] into util[:n]; returns n.
+
+    Level-k reasoning over a short lookahead. The others' moves this month are
+    predicted: at level 0 each repeats last month's move; at level 1 the
+    actor's counterpart (COUNTERPART) is predicted as a level-0 actor, its best
+    move by its own myopic values. Each option is then valued over `lookahead`
+    months: the coming month, then further months with every move held and no
+    new resolution, month t weighted by discount^(t-1). Level 0 with a
+    lookahead of 1 is the myopic rule. Scratch: opts[8:24], util[8:16], x[NS:4NS].
+    """
+    pred = opts[16:20]
+    now = opts[20:24]
+    for k in range(4):
+        pred[k] = last[k]
+    cp = COUNTERPART[actor]
+    if q[Q_LEVEL] >= 1.0 and cp >= 0:
+        ro, ru, rx = opts[8:16], util[8:16], x[NS : 2 * NS]
+        if cp == ACT_US:
+            k = us_myopic(s, adopted, russia_enf, last, ag, q, ph, ro, ru, rx)
+        else:
+            k = dprk_myopic(s, adopted, china_enf, russia_enf, last, ag, q, ph, ro, ru, rx)
+        pred[cp] = ro[argmax(ru, k)]
+    n_ahead = int(q[Q_LOOKAHEAD]) - 1
+    for i in range(n):
         m = opts[i]
-        transition(s, adopted, china_enf, russia_enf, last[0], last[1], last[2], m, ph, x)
-        util[i] = dprk_utility(s, x, m, adopted, last, ag, q)
+        for k in range(4):
+            now[k] = pred[k]
+        now[actor] = m
+        transition(s, adopted, china_enf, russia_enf, now[0], now[1], now[2], now[3], ph, x)
+        v = value_of(actor, s, x, m, last, adopted, ag, q)
+        weight = 1.0
+        before = x[0:NS]
+        for t in range(n_ahead):
+            weight *= q[Q_DISCOUNT]
+            after = x[(2 + t % 2) * NS : (3 + t % 2) * NS]
+            us, ch, ru, dp = now[0], now[1], now[2], now[3]
+            transition(before, 0.0, china_enf, russia_enf, us, ch, ru, dp, ph, after)
+            v += weight * value_of(actor, before, after, m, now, 0.0, ag, q)
+            before = after
+        util[i] = v
     return n
 
 
@@ -1328,8 +1461,8 @@ def step(s, last, ag, q, phys, dbuf, dpos, ent, rs, rec, opts, util, w, x, nxt):
     s (the state) and last (the four move ids of last round) are updated in
     place; ent is the replication's refill entropy (sim.core.rng.refill_entropy)
     and rs uint64 scratch of 12; rec receives the council's result and the outcome code (NONE if
-    the crisis goes on). x and nxt are scratch states; opts, util and w
-    scratch of length >= 8.
+    the crisis goes on). x is scratch of length SCRATCH_STATES and nxt a scratch
+    state; opts, util and w scratch of lengths SCRATCH_OPTS, SCRATCH_UTIL, 8.
     """
     phw = phys[PHYS_WORLD]
     phc = phys[PHYS_CHINA]
@@ -1360,10 +1493,10 @@ def step(s, last, ag, q, phys, dbuf, dpos, ent, rs, rec, opts, util, w, x, nxt):
         s, adopted, re, last, ag, q, phw, dice(ST_US, dbuf, dpos, ent, rs), opts, util, w, x
     )
     m_china = china_choose(
-        s, adopted, ce, re, last, q, phc, dice(ST_CHINA, dbuf, dpos, ent, rs), opts, util, w, x
+        s, adopted, ce, re, last, ag, q, phc, dice(ST_CHINA, dbuf, dpos, ent, rs), opts, util, w, x
     )
     m_russia = russia_choose(
-        s, adopted, ce, re, last, q, phr, dice(ST_RUSSIA, dbuf, dpos, ent, rs), opts, util, w, x
+        s, adopted, ce, re, last, ag, q, phr, dice(ST_RUSSIA, dbuf, dpos, ent, rs), opts, util, w, x
     )
     m_dprk = dprk_choose(
         s, adopted, ce, re, last, ag, q, phw, dice(ST_DPRK, dbuf, dpos, ent, rs), opts, util, w, x

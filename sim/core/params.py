@@ -277,12 +277,13 @@ class WorldParams:
         0.2, "Share of the sanctions level lifted when a freeze is agreed (assumption)."
     )
     talks_value: float = p(
-        0.3,
+        0.05,
         0.0,
         2.0,
         "What talks in force are worth to the US (scaled by 1 - hawkishness), the DPRK and "
         'China (by talks_drive): "the aim of economic pressure must be to bring North Korea '
-        'to the negotiating table" (assumption for the size).',
+        'to the negotiating table" (assumption for the size: with level-1 anticipation, '
+        "0.05 puts the first opening near March 2018 as in the record; see docs/ODD.md 7.11).",
     )
     collapse_steepness: float = p(
         4.0,
@@ -347,6 +348,26 @@ class WorldParams:
         0.55,
         "DPRK capability at which a hawkish US weighs prevention: the deterrent the DPRK "
         "itself would call complete (talks_threshold; assumption).",
+    )
+    # Anticipation: how far ahead, and how deeply, the actors reason about each other.
+    reasoning_level: int = p(
+        1,
+        0,
+        1,
+        "0: each actor assumes the others repeat last month's moves; 1: it also predicts "
+        "its counterpart's best reply next month (the US the DPRK's, the DPRK the US's, "
+        "China the US's: \"will Trump's threats convince China?\"; level-k reasoning, "
+        "assumption).",
+    )
+    lookahead: int = p(
+        2,
+        1,
+        6,
+        "Months over which an actor values a move: this month, then the predicted reply, "
+        "then moves held (assumption).",
+    )
+    discount: float = unit(
+        0.8, "Weight of each further month in that valuation, per month (assumption)."
     )
 
 

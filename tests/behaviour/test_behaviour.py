@@ -77,8 +77,10 @@ def test_f1_china_and_russia_do_not_veto_us_drafts():
     for votes in (china, russia):
         cast = [v for v in votes if v is not None]
         assert sum(v == "veto" for v in cast) / len(cast) < 0.02
-    # Most drafts pass, some only after softening; the rest are watered down to nothing.
-    assert sum(x is not None for x in adopted) / n_drafts > 0.8
+    # Most drafts pass (about three in four at the defaults), some only after softening;
+    # the rest are watered down to nothing, more often when Russia backs China, and
+    # nearly always while talks are under way.
+    assert sum(x is not None for x in adopted) / n_drafts > 0.7
 
 
 def test_f2_china_stops_short_of_a_total_blockade_even_under_threats():
@@ -156,9 +158,15 @@ def test_f8_dprk_capability_grows_while_no_freeze_is_agreed():
     for m in base.models:
         caps = [r[COL["dprk_capability"]] for r in m.rows]
         assert all(b >= a for a, b in zip(caps, caps[1:], strict=False))
-    standoffs = [m for m in base.models if m.outcome == "standoff"]
-    assert len(standoffs) > 40
-    growth = [m.rows[-1][COL["dprk_capability"]] - m.cfg.world.capability0 for m in standoffs]
+    # Runs still going after a year with no freeze agreed by then (in standoff, or in
+    # talks not yet agreed): capability must have grown over that year.
+    unfrozen = [
+        m
+        for m in base.models
+        if len(m.rows) >= 12 and (m.agreement_round is None or m.agreement_round > 12)
+    ]
+    assert len(unfrozen) > 40
+    growth = [m.rows[11][COL["dprk_capability"]] - m.cfg.world.capability0 for m in unfrozen]
     assert np.mean(growth) > 0.1
 
 

@@ -32,7 +32,7 @@ def last(us="hold", china="hold", russia="hold", dprk="hold"):
 
 
 def us_scores(q, phys, s, ag, moves):
-    opts, util, x = np.empty(8, dtype=np.int64), np.empty(8), np.empty(K.NS)
+    opts, util, x = K.scratch()
     n = K.us_scores(s, 0.0, 0.4, moves, ag, q, phys[K.PHYS_WORLD], opts, util, x)
     return {K.MOVE_NAMES[opts[i]]: util[i] for i in range(n)}
 
@@ -84,7 +84,7 @@ def test_pressure_on_a_weak_economy_draws_the_dprk_to_talks():
     def talks_edge(pressure, stability):
         q, phys, s, ag = arrays(dprk__pressure_response=0.3)
         s[K.S_PRESSURE], s[K.S_STABILITY] = pressure, stability
-        opts, util, x = np.empty(8, dtype=np.int64), np.empty(8), np.empty(K.NS)
+        opts, util, x = K.scratch()
         n = K.dprk_scores(s, 0.0, 0.4, 0.4, last(), ag, q, phys[0], opts, util, x)
         u = {K.MOVE_NAMES[opts[i]]: util[i] for i in range(n)}
         return u["offer_talks"] - u["hold"]
