@@ -41,7 +41,7 @@ VOTES = K.VOTES
 
 
 class Context(NamedTuple):
-    """What every actor knows when it picks its move in phase 4."""
+    """What every actor knows when it picks its move in phase 3."""
 
     state: State
     adopted: float
@@ -199,15 +199,16 @@ class US(Actor):
             self._x,
         )
 
-    def draft(self, state: State, last: Decisions, base: float) -> float:
+    def draft(self, state: State, moves: Decisions, base: float) -> float:
         """Strength of the draft resolution tabled this round, 0.0 for none.
 
-        The US drafts after a DPRK strategic test, as in 2017 (Resolution 2371
-        after the July ICBMs, 2375 after the September nuclear test, 2397 after
-        the November ICBM); hawkishness and distrust of China stiffen the draft.
+        The US drafts within the month of a DPRK strategic test (`moves` are this
+        month's), as in 2017 (Resolution 2371 after the July ICBMs, 2375 eight days
+        after the September nuclear test, 2397 after the November ICBM);
+        hawkishness and distrust of China stiffen the draft.
         """
         m = self.board
-        return K.us_draft(state.sanctions_level, K.MOVE_INDEX[last.dprk], base, m.memory, m.q)
+        return K.us_draft(state.sanctions_level, K.MOVE_INDEX[moves.dprk], base, m.memory, m.q)
 
 
 class China(Actor):

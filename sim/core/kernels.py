@@ -228,8 +228,16 @@ Q_CH_LEVELS = Q_CH_LEVEL_1
 assert len(LEVELS) == 5
 
 # ---------------------------------------------------------------- agents' memory
-A_US_TRUST, A_US_BELIEF, A_CH_LEVEL, A_DP_BELIEF, A_DP_READY_ICBM, A_DP_READY_NUCLEAR = range(6)
-NA = 6
+(
+    A_US_TRUST,
+    A_US_BELIEF,
+    A_CH_LEVEL,
+    A_DP_BELIEF,
+    A_DP_READY_ICBM,
+    A_DP_READY_NUCLEAR,
+    A_DP_PROVOKED,  # the strength of the resolution adopted last month (0: none)
+) = range(7)
+NA = 7
 
 # ---------------------------------------------------------------- random streams
 ST_WORLD, ST_US, ST_CHINA, ST_RUSSIA, ST_DPRK, ST_NOISE, ST_COUNCIL = range(7)
@@ -1238,7 +1246,7 @@ def dprk_options(round_, ag, out):
 
 
 @njit(cache=True, _nrt=False)
-def dprk_utility(s, x, move, adopted, last, ag, q):
+def dprk_utility(s, x, move, last, ag, q):
     """The DPRK's value of a move.
 
     Capability growth until the deterrent is complete by its own measure (then
@@ -1249,7 +1257,7 @@ def dprk_utility(s, x, move, adopted, last, ag, q):
     """
     pr = q[Q_DP_PRESSURE_RESPONSE]
     complete = sigmoid(30.0 * (s[S_CAPABILITY] - q[Q_DP_THRESHOLD]))
-    provocation = 1.0 if adopted > 0.0 else 0.4 * MOVE_COERCION[last[0]]
+    provocation = 1.0 if ag[A_DP_PROVOKED] > 0.0 else 0.4 * MOVE_COERCION[last[0]]
     growth = x[S_CAPABILITY] - s[S_CAPABILITY]
     talks = 0.5 * x[S_DPRK_ACCEPTS] * ag[A_DP_BELIEF] * (0.2 + 0.8 * complete)
     engaged = pymax(x[S_DPRK_ACCEPTS], in_talks(x))
@@ -1284,7 +1292,7 @@ def dprk_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, 
 def dprk_value(s, adopted, china_enf, russia_enf, move, last, ag, q, ph, x):
     """The DPRK's value of one move over the coming month (x receives the predicted state)."""
     transition(s, adopted, china_enf, russia_enf, last[0], last[1], last[2], move, ph, x)
-    return dprk_utility(s, x, move, adopted, last, ag, q)
+    return dprk_utility(s, x, move, last, ag, q)
 
 
 @njit(cache=True, _nrt=False)
@@ -1303,7 +1311,7 @@ COUNTERPART = np.array([ACT_DPRK, ACT_US, -1, ACT_US], dtype=np.int64)
 
 
 @njit(cache=True, _nrt=False)
-def value_of(actor, before, after, move, last, adopted, ag, q):
+def value_of(actor, before, after, move, last, ag, q):
     """An actor's utility of a month from before to after, given its move and the last month's."""
     if actor == ACT_US:
         return us_utility(after, move, last, ag, q)
@@ -1311,7 +1319,7 @@ def value_of(actor, before, after, move, last, adopted, ag, q):
         return china_utility(before, after, move, q)
     if actor == ACT_RUSSIA:
         return russia_utility(after, move, last, q)
-    return dprk_utility(before, after, move, adopted, last, ag, q)
+    return dprk_utility(before, after, move, last, ag, q)
 
 
 @njit(cache=True, _nrt=False)
@@ -1355,7 +1363,7 @@ def anticipate(actor, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, 
             now[k] = pred[k]
         now[actor] = m
         transition(s, adopted, china_enf, russia_enf, now[0], now[1], now[2], now[3], ph, x)
-        v = value_of(actor, s, x, m, last, adopted, ag, q)
+        v = value_of(actor, s, x, m, last, ag, q)
         weight = 1.0
         before = x[0:NS]
         for t in range(n_ahead):
@@ -1363,7 +1371,7 @@ def anticipate(actor, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, 
             after = x[(2 + t % 2) * NS : (3 + t % 2) * NS]
             us, ch, ru, dp = now[0], now[1], now[2], now[3]
             transition(before, 0.0, china_enf, russia_enf, us, ch, ru, dp, ph, after)
-            v += weight * value_of(actor, before, after, m, now, 0.0, ag, q)
+            v += weight * value_of(actor, before, after, m, now, ag, q)
             before = after
         util[i] = v
     return n
@@ -1443,6 +1451,12 @@ def recorded_escalation(x, outcome):
 
 
 @njit(cache=True, _nrt=False)
+def remember_resolution(ag, adopted):
+    """The DPRK answers next month the resolution adopted this month (0.0 for none)."""
+    ag[A_DP_PROVOKED] = adopted
+
+
+@njit(cache=True, _nrt=False)
 def init_agents(q, ag):
     """The actors' beliefs and memories at the start of a replication."""
     ag[A_US_TRUST] = q[Q_US_TRUST0]
@@ -1451,6 +1465,7 @@ def init_agents(q, ag):
     ag[A_DP_BELIEF] = q[Q_BELIEF0]
     ag[A_DP_READY_ICBM] = q[Q_ICBM_INTERVAL]
     ag[A_DP_READY_NUCLEAR] = 1.0
+    ag[A_DP_PROVOKED] = 0.0
     return None
 
 
@@ -1472,10 +1487,30 @@ def step(s, last, ag, q, phys, dbuf, dpos, ent, rs, rec, opts, util, w, x, nxt):
         us_observe(ag, q, s[S_CHINA_ENF], last[3], dice(ST_NOISE, dbuf, dpos, ent, rs))
         dprk_observe(ag, q, s[S_ROUND], last[0], last[2], last[3])
     s[S_TRUST] = ag[A_US_TRUST]
-    # 2. Sanctions
-    strength = us_draft(s[S_SANCTIONS], last[3], q[Q_RES_BASE], ag, q)
+    # 2. Enforcement, on the sanctions in force
+    ce = china_choose_enforcement(
+        s, 0.0, last, ag, q, phc, dice(ST_CHINA, dbuf, dpos, ent, rs), util, w, x
+    )
+    re = russia_enforce(ce, q)
+    # 3. Moves (each actor draws from its own stream)
+    m_us = us_choose(
+        s, 0.0, re, last, ag, q, phw, dice(ST_US, dbuf, dpos, ent, rs), opts, util, w, x
+    )
+    m_china = china_choose(
+        s, 0.0, ce, re, last, ag, q, phc, dice(ST_CHINA, dbuf, dpos, ent, rs), opts, util, w, x
+    )
+    m_russia = russia_choose(
+        s, 0.0, ce, re, last, ag, q, phr, dice(ST_RUSSIA, dbuf, dpos, ent, rs), opts, util, w, x
+    )
+    m_dprk = dprk_choose(
+        s, 0.0, ce, re, last, ag, q, phw, dice(ST_DPRK, dbuf, dpos, ent, rs), opts, util, w, x
+    )
+    # 4. Sanctions: the council answers a strategic test within the month
+    now = opts[16:20]
+    now[0], now[1], now[2], now[3] = m_us, m_china, m_russia, m_dprk
+    strength = us_draft(s[S_SANCTIONS], m_dprk, q[Q_RES_BASE], ag, q)
     if strength > 0.0:
-        adopted = deliberate(strength, s, last, ag, q, phc, dbuf, dpos, ent, rs, rec, util, w, x)
+        adopted = deliberate(strength, s, now, ag, q, phc, dbuf, dpos, ent, rs, rec, util, w, x)
     else:
         adopted = 0.0
         rec[R_DRAFTED] = 0.0
@@ -1483,24 +1518,7 @@ def step(s, last, ag, q, phys, dbuf, dpos, ent, rs, rec, opts, util, w, x, nxt):
         rec[R_CHINA_VOTE] = NONE
         rec[R_RUSSIA_VOTE] = NONE
         rec[R_SOFTENINGS] = 0
-    # 3. Enforcement
-    ce = china_choose_enforcement(
-        s, adopted, last, ag, q, phc, dice(ST_CHINA, dbuf, dpos, ent, rs), util, w, x
-    )
-    re = russia_enforce(ce, q)
-    # 4. Moves (each actor draws from its own stream)
-    m_us = us_choose(
-        s, adopted, re, last, ag, q, phw, dice(ST_US, dbuf, dpos, ent, rs), opts, util, w, x
-    )
-    m_china = china_choose(
-        s, adopted, ce, re, last, ag, q, phc, dice(ST_CHINA, dbuf, dpos, ent, rs), opts, util, w, x
-    )
-    m_russia = russia_choose(
-        s, adopted, ce, re, last, ag, q, phr, dice(ST_RUSSIA, dbuf, dpos, ent, rs), opts, util, w, x
-    )
-    m_dprk = dprk_choose(
-        s, adopted, ce, re, last, ag, q, phw, dice(ST_DPRK, dbuf, dpos, ent, rs), opts, util, w, x
-    )
+    remember_resolution(ag, adopted)
     # 5. World update
     transition(s, adopted, ce, re, m_us, m_china, m_russia, m_dprk, phw, nxt)
     outcome = draw(nxt, dice(ST_WORLD, dbuf, dpos, ent, rs))

@@ -95,7 +95,7 @@ class CrisisModel(mesa.Model):
         return self.board.arrays_of(state, last)
 
     def context(self, adopted: float, china_enforcement: float, russia_enforcement: float):
-        """What the actors know in phase 4 of the coming round."""
+        """What the actors know in phase 3 (moves) of the coming round."""
         return Context(self.state, adopted, china_enforcement, russia_enforcement, self.last)
 
     def step(self) -> None:
@@ -108,28 +108,31 @@ class CrisisModel(mesa.Model):
         sa[K.S_TRUST] = self.memory[K.A_US_TRUST]
         s = s._replace(us_trust_in_china=self.us.trust)
         self.board.show(s, last, sa, ids)
-        # 2. Sanctions
-        strength = self.us.draft(s, last, self.cfg.world.resolution_base)
+        # 2. Enforcement, on the sanctions in force
+        ce = self.china.choose_enforcement(s, 0.0, last)
+        re = self.russia.enforce(ce)
+        # 3. Moves
+        ctx = Context(s, 0.0, ce, re, last)
+        moves = self.agents.map("choose_move", ctx)
+        # 4. Sanctions: the council answers a strategic test within the month
+        ix = K.MOVE_INDEX
+        new_ids = np.array([ix[m] for m in moves], dtype=np.int64)
+        now = Decisions(0.0, ce, re, *moves)
+        self.board.show(s, now, sa, new_ids)
+        strength = self.us.draft(s, now, self.cfg.world.resolution_base)
         if strength > 0.0:
             res = deliberate(
                 strength,
-                lambda st, soft: self.china.vote(s, last, st, soft, self.council_dice),
+                lambda st, soft: self.china.vote(s, now, st, soft, self.council_dice),
                 lambda st, soft, cv: self.russia.vote(st, soft, cv, self.council_dice),
                 self.cfg.council,
             )
         else:
             res = NO_DRAFT
-        # 3. Enforcement
-        ce = self.china.choose_enforcement(s, res.adopted, last)
-        re = self.russia.enforce(ce)
-        # 4. Moves
-        ctx = Context(s, res.adopted, ce, re, last)
-        moves = self.agents.map("choose_move", ctx)
+        K.remember_resolution(self.memory, res.adopted)
         # 5. World update
         d = Decisions(res.adopted, ce, re, *moves)
         nxt = np.empty(K.NS)
-        ix = K.MOVE_INDEX
-        new_ids = np.array([ix[m] for m in moves], dtype=np.int64)
         K.transition(sa, res.adopted, ce, re, *new_ids.tolist(), self.phys[K.PHYS_WORLD], nxt)
         code = K.draw(nxt, self.dice())
         outcome = None if code == K.NONE else OUTCOMES[code]

@@ -135,9 +135,15 @@ def test_f5_russia_matters_far_less_than_china():
 
 
 def test_f6_dprk_answers_a_new_resolution_with_a_threat_or_a_test():
+    """The council answers a test within the month; the DPRK answers the council the next."""
     base = runs()
-    adopted = base.column("resolution_adopted")
-    answer = base.column("dprk_move")[[a is not None for a in adopted]]
+    a, d = COL["resolution_adopted"], COL["dprk_move"]
+    answer = [
+        m.rows[i + 1][d]
+        for m in base.models
+        for i in range(len(m.rows) - 1)
+        if m.rows[i][a] is not None
+    ]
     assert len(answer) > 200
     assert np.isin(answer, ("threaten", *TESTS)).mean() > 0.6
 
@@ -181,3 +187,21 @@ def test_f9_war_is_possible_not_typical_and_rises_with_hawkishness(low, high):
         - runs(us__hawkishness=low).p("war", "nuclear_war")
         > 0.04
     )
+
+
+def test_the_council_answers_a_strategic_test_within_the_month():
+    """Resolution 2375 came eight days after the 3 September 2017 test: same round here.
+
+    A draft is tabled only in a round whose DPRK move is an ICBM or nuclear test (so none
+    while talks run unless the DPRK tests, as a test ends them), and some are adopted then.
+    """
+    base = runs()
+    drafted, moves = base.column("resolution_drafted"), base.column("dprk_move")
+    with_draft = moves[[x is not None for x in drafted]]
+    assert len(with_draft) > 200
+    assert set(with_draft) <= {"icbm_test", "nuclear_test"}
+    adopted = base.column("resolution_adopted")
+    same_month = moves[[x is not None for x in adopted]]
+    assert len(same_month) > 100 and set(same_month) <= {"icbm_test", "nuclear_test"}
+    # and from round 1: the opening month can bring a test and its resolution
+    assert any(m.rows[0][COL["resolution_adopted"]] is not None for m in base.models)
