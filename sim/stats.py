@@ -127,6 +127,29 @@ def cumulative_incidence(outcomes: pd.DataFrame, rounds: int, names: list[str]) 
     return cif[names]
 
 
+TALKS_UNDER_WAY = ("negotiating", "agreement")
+
+
+def state_by_month(
+    outcomes: pd.DataFrame, by_round: RoundStats, seeds: int, names: list[str]
+) -> pd.DataFrame:
+    """Share of all runs in each state at the end of each round (rows sum to 1).
+
+    Ended runs (war, nuclear war, collapse) accumulate as in `cumulative_incidence`;
+    the runs still in crisis are split into a freeze agreement in force,
+    negotiations under way, and a crisis without talks (`standoff`). Talks do not
+    end a run, so a run can move in and out of them; at the horizon the talks
+    states together are the `talks` outcome.
+    """
+    ended = [k for k in names if k not in (STANDOFF, "talks")]
+    cif = cumulative_incidence(outcomes, by_round.rounds, names)[ended].copy()
+    n = max(seeds, 1)
+    for state in TALKS_UNDER_WAY:
+        cif[state] = by_round.talks[state][1:] / n
+    cif[STANDOFF] = 1.0 - cif.sum(axis=1)
+    return cif
+
+
 def bands(traj: pd.DataFrame, columns: list[str], rounds: int) -> dict[str, pd.DataFrame]:
     """Per-round 5/25/50/75/95% quantiles of each column, over the runs in crisis.
 
@@ -287,9 +310,12 @@ class RoundStats:
     locates the bin of each order statistic, then a pass that keeps only the
     values of those bins (none at all for a bin that holds a single value).
 
+    It also counts, per round, the runs that end the round still in crisis
+    with talks under way, by state (`negotiating`, `agreement`).
+
     `batches()` must return a fresh iterator of record batches (or tables)
     holding `round`, the numeric columns, `resolution_drafted`,
-    `resolution_adopted`, `china_vote` and `russia_vote`.
+    `resolution_adopted`, `china_vote`, `russia_vote`, `outcome` and `talks`.
     """
 
     def __init__(self, batches, rounds: int, columns: list[str]):
@@ -303,6 +329,7 @@ class RoundStats:
         self.votes = {
             (a, v): np.zeros(R, np.int64) for a in ("china", "russia") for v in VOTE_CHOICES
         }
+        self.talks = {state: np.zeros(R, np.int64) for state in TALKS_UNDER_WAY}
         lo = dict.fromkeys(self.columns, np.inf)
         hi = dict.fromkeys(self.columns, -np.inf)
         for batch in batches():  # pass 1: counts, shares, and each column's range
@@ -317,6 +344,10 @@ class RoundStats:
                 count += np.bincount(r[ok], minlength=R)
                 total += np.bincount(r[ok], weights=v[ok], minlength=R)
             tabled = ~np.isnan(_floats(batch, "resolution_drafted"))
+            going = np.array([not o for o in _strings(batch, "outcome")], dtype=bool)
+            talks = _strings(batch, "talks")
+            for state, acc in self.talks.items():
+                acc += np.bincount(r[going & (talks == state)], minlength=R)
             for (actor, vote), acc in self.votes.items():
                 cast = _strings(batch, f"{actor}_vote")
                 acc += np.bincount(r[tabled & (cast == vote)], minlength=R)

@@ -218,8 +218,11 @@ class ExplorerModel(mesa.Model):
                 lanes["UN Security Council"].append(f"adopted {adopted:.2f}")
             else:
                 lanes["UN Security Council"].append(f"failed: CN {cv}, RU {rv}")
-            outcome = row[23]
-            lanes["Talks / outcome"].append(outcome.replace("_", " ") if outcome else "")
+            outcome, talks = row[23], row[24]
+            if outcome:
+                lanes["Talks / outcome"].append(outcome.replace("_", " "))
+            else:
+                lanes["Talks / outcome"].append("" if talks == "none" else talks)
         return list(lanes.items())
 
 

@@ -148,7 +148,7 @@ class Run:
         handle = self._trajectory_file()
         path = self.path / TRAJECTORIES
         columns = ["round", *BAND_COLUMNS, "resolution_drafted", "resolution_adopted",
-                   "china_vote", "russia_vote"]  # fmt: skip
+                   "china_vote", "russia_vote", "outcome", "talks"]  # fmt: skip
 
         def batches():
             return handle.iter_batches(batch_size=65_536, columns=columns)

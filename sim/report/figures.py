@@ -121,39 +121,48 @@ def draw_outcome_odds(runs: list[Run]):
 
 
 def cumulative_incidence(runs: list[Run], outdir: Path, formats) -> Figure:
-    """Stacked cumulative incidence of the competing outcomes; standoff fills to 100%."""
+    """Where the runs are by month: ended (stacked cumulative incidence) or in talks or not.
+
+    Talks do not end a run, so they are drawn as a state that runs enter and leave;
+    at the horizon the two talks states make the `talks` outcome, the grey the standoff.
+    """
     k = len(runs)
     fig, axes = style.subplots(
         1,
         k,
-        figsize=(max(7.0, 3.0 * k + 0.8), 4.0),
+        figsize=(max(7.5, 3.0 * k + 1.6), 4.0),
         sharey=True,
         squeeze=False,
     )
     names = runs[0].outcome_names
-    order = [o for o in names if o != "standoff"] + [o for o in names if o == "standoff"]
+    ended = [o for o in names if o not in ("talks", "standoff")]
+    order = [*ended, *stats.TALKS_UNDER_WAY, "standoff"]
+    colors = {**{o: _color(o) for o in ended}, **style.TALKS_STATE_COLORS}
+    colors["standoff"] = _color("standoff")
+    labels = {**{o: _label(o) for o in ended}, **style.TALKS_STATE_LABELS}
+    labels["standoff"] = "In crisis, no talks"
     for ax, run in zip(axes[0], runs, strict=True):
-        cif = stats.cumulative_incidence(run.outcomes, run.rounds, names)
+        share = stats.state_by_month(run.outcomes, run.by_round, run.seeds, names)
         x = np.arange(0.5, run.rounds + 1.5)
-        ys = [np.append(cif[o].to_numpy(), cif[o].iloc[-1]) * PCT for o in order]
+        ys = [np.append(share[o].to_numpy(), share[o].iloc[-1]) * PCT for o in order]
         ax.stackplot(
-            x, ys, colors=[_color(o) for o in order], step="post", edgecolor="white", lw=0.3
+            x, ys, colors=[colors[o] for o in order], step="post", edgecolor="white", lw=0.3
         )
         ax.set_ylim(0, 100)
         ax.grid(False)
         style.time_axis(ax, run.rounds, run.start, label=False)
         _panel_title(ax, run, runs)
-    axes[0][0].set_ylabel("Cumulative probability (% of runs)")
+    axes[0][0].set_ylabel("Share of runs (%)")
     fig.supxlabel(style.time_label(runs[0].start), fontsize=9)
-    handles = [
-        Patch(color=_color(o), label="Standoff (still in crisis)" if o == "standoff" else _label(o))
-        for o in reversed(order)
-    ]
+    handles = [Patch(color=colors[o], label=labels[o]) for o in reversed(order)]
     fig.legend(handles=handles, loc="outside right center")
-    fig.suptitle(_title("Cumulative incidence of outcomes", runs))
+    fig.suptitle(_title("Where the runs stand, month by month", runs))
     caption = (
-        "Share of runs that have ended in each outcome by the end of each month (competing "
-        "risks, stacked); the grey remainder is still in crisis and becomes the standoff."
+        "Share of runs in each state at the end of each month: ended in war, nuclear war or "
+        "collapse (cumulative, stacked at the bottom), or still in crisis with a freeze "
+        "agreement in force, in negotiations, or with no talks (grey). Talks can open and "
+        "break down, so runs move in and out of the green bands; at the last month the green "
+        "bands are the talks outcome and the grey the standoff."
     )
     return _figure(fig, outdir, "cumulative_incidence", formats, caption)
 

@@ -23,6 +23,10 @@ OUTCOME_LABELS = {
     "collapse": "Regime collapse",
     "standoff": "Standoff",
 }
+# The talks states of a run still in crisis: two shades of the talks colour.
+TALKS_STATE_COLORS = {"agreement": "#009E73", "negotiating": "#7FD1B9"}
+TALKS_STATE_LABELS = {"agreement": "Freeze agreement in force", "negotiating": "Negotiating"}
+
 ACTOR_COLORS = {"us": "#332288", "china": "#CC6677", "russia": "#88CCEE", "dprk": "#999933"}
 ACTOR_LABELS = ACTOR_NAMES
 

@@ -170,3 +170,22 @@ def test_report_memory_does_not_grow_with_seeds(streamed_run):
     assert all(a.shape[0] == streamed_run.rounds + 1 for a in arrays)
     assert sum(_sys.getsizeof(a) for a in arrays) < 64 * 1024
     assert isinstance(stats.bands(s, ["tension"], streamed_run.rounds)["tension"], pd.DataFrame)
+
+
+def test_the_month_by_month_states_add_up_and_end_at_the_outcomes(streamed_run):
+    """Each month's shares sum to one; at the horizon they are the outcome shares."""
+    from sim import stats
+
+    run = streamed_run
+    share = stats.state_by_month(run.outcomes, run.by_round, run.seeds, run.outcome_names)
+    assert (share.sum(axis=1) - 1.0).abs().max() < 1e-12
+    assert (share >= -1e-12).all().all()
+    final = share.iloc[-1]
+    observed = run.outcomes["outcome"].value_counts(normalize=True)
+    talks = final["negotiating"] + final["agreement"]
+    assert talks == pytest.approx(observed.get("talks", 0.0), abs=1e-12)
+    for name in ("war", "nuclear_war", "collapse", "standoff"):
+        assert final[name] == pytest.approx(observed.get(name, 0.0), abs=1e-12)
+    # talks show as a state during the run, not only at the horizon
+    in_talks = share["negotiating"] + share["agreement"]
+    assert in_talks.max() > 0.0
