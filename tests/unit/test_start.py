@@ -44,6 +44,38 @@ def test_values_follow_the_record(config, events):
     assert at("2019-05")["actors.us.exercises"] is True
 
 
+def test_talks_at_the_start_follow_the_record(config, events):
+    """2018-07: Singapore signed, moratorium announced, August exercises suspended."""
+    from sim.core import kernels as K
+    from sim.core.model import CrisisModel
+
+    def first_state(month):
+        return CrisisModel(apply_start(config({"run.start": month}), events), 0).state
+
+    assert first_state("2018-07").talks == K.TALKS_AGREED
+    assert first_state("2017-08").talks == K.TALKS_NONE  # the anchor: no talks in the record
+    assert start_values(config({"run.start": "2018-03"}), events)["world.talks0"] == "negotiating"
+    assert start_values(config({"run.start": "2019-04"}), events)["world.talks0"] == "none"  # Hanoi
+    assert record_before("2019-07", events)["talks"] == "negotiating"  # Panmunjom, 30 June 2019
+
+
+def test_talks_at_the_start_reach_the_batch_driver(config, events):
+    """A run from inside the agreement holds talks in round 1 unless a spoiler ended them."""
+    from sim.runs import batch
+
+    cfg = apply_start(config({"run.start": "2018-08", "run.rounds": 1}), events)
+    rows = list(batch.trajectory_rows(batch.simulate(cfg, 0, 20)))
+    talks = [r[1 + batch.ROUND_COLUMNS.index("talks")] for r in rows]
+    assert talks.count("agreement") >= 15, talks
+
+
+def test_bad_talks0_is_one_line_error(config):
+    from sim.core.params import ConfigError, validate
+
+    with pytest.raises(ConfigError, match="world.talks0='open' is unknown; allowed: none"):
+        validate(config({"world.talks0": "open"}))
+
+
 def test_apply_start_copies(config, events):
     cfg = config({"run.start": "2016-01"})
     out = apply_start(cfg, events)
