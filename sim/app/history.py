@@ -52,16 +52,22 @@ def hindcast(conf: CrisisConfig, outdir: Path) -> dict:
     from sim.runs import hindcast as runs
 
     summary = runs.run(conf, outdir)
-    head = ("indicator", "forecaster", "n", "Brier", "BSS clim", "BSS pers")
-    say("{:<20} {:<12} {:>4} {:>7} {:>9} {:>9}".format(*head))
+    level = f"{summary['intervals']['level']:.0%}"
+    head = ("indicator", "forecaster", "n", "Brier", "BSS clim", "BSS pers", f"pers {level}")
+    say("{:<20} {:<12} {:>4} {:>7} {:>9} {:>9} {:>16}".format(*head))
     for row in summary["scores"]:
         if row["score"] != "brier":
             continue
+        lo, hi = row["skill_persistence_low"], row["skill_persistence_high"]
         say(
             f"{row['indicator']:<20} {row['forecaster']:<12} {row['n']:>4} {row['value']:>7.3f} "
-            f"{row['skill_climatology']:>9.3f} {row['skill_persistence']:>9.3f}"
+            f"{row['skill_climatology']:>9.3f} {row['skill_persistence']:>9.3f} "
+            f"{f'[{lo:.2f}, {hi:.2f}]':>16}"
         )
-    say(f"hindcast: {summary['origins']} origins, {summary['seconds']:.1f} s")
+    say(
+        f"hindcast: {summary['origins']} origins, {summary['seconds']:.1f} s; intervals: "
+        f"{level}, bootstrap over whole origins"
+    )
     if conf.report.enabled:
         from sim.report import calibration
 

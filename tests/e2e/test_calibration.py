@@ -130,6 +130,14 @@ def test_hindcast_scores_every_forecaster(calibrated, record, tmp_path):
     assert fc["horizon"].between(1, 3).all()
     clim = scores[(scores["forecaster"] == "climatology")]
     assert (clim["skill_climatology"] == 0).all()
+    # intervals: a bootstrap over whole origins, deterministic for the run's seed
+    assert (clim[["skill_climatology_low", "skill_climatology_high"]] == 0).all().all()
+    ok = scores.dropna(subset=["value_low"])
+    assert len(ok) == len(scores) and (ok["value_low"] <= ok["value_high"]).all()
+    assert summary["intervals"]["level"] == 0.9
+    cc = pd.read_parquet(tmp_path / "count_forecasts.parquet")
+    again = hindcast.score(fc, cc, cfg.run.seed)
+    pd.testing.assert_frame_equal(again, scores, check_exact=False, rtol=1e-5)
     # climatology is the training base rate: the 2017 tests in the training window
     p = fc[(fc["forecaster"] == "climatology") & (fc["indicator"] == "nuclear_test")]["p"]
     assert p.iloc[0] == pytest.approx(2 / 19)
