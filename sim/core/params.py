@@ -640,8 +640,12 @@ class CalibrationRef:
 
 @dataclass
 class UncertaintyParams:
-    """Parameter uncertainty for a run (uncertainty=posterior uncertainty.path=...)."""
+    """Parameter uncertainty for a run (uncertainty=posterior|prior; docs/calibration.md)."""
 
-    mode: str = p("none", source="none, or posterior: draw parameters from a calibration.")
+    mode: str = p(
+        "none",
+        source="none; posterior: draw parameters from a calibration (uncertainty.path); "
+        "prior: draw them from the priors (calibrate.priors, configs/priors/).",
+    )
     path: str = p("", source="A calibration directory (posterior.parquet).")
     draws: int = p(20, 2, 100_000, "Parameter draws; run.seeds are split evenly among them.")
