@@ -99,10 +99,11 @@ def _compose(*overrides):
         return to_config(compose("config", overrides=list(overrides)))
 
 
-def test_cli_config_moves_to_the_start_once():
+def test_cli_config_moves_to_the_start_once(tmp_path):
     run = _compose("run.start=2016-01")
     assert run.world.sanctions0 < 0.3  # a run is moved to the record's January 2016
     # uncertainty=posterior moves each draw itself: the composed config stays as configured
-    unc = _compose("run.start=2016-01", "uncertainty=posterior", "uncertainty.path=somewhere")
+    (tmp_path / "posterior.parquet").touch()
+    unc = _compose("run.start=2016-01", "uncertainty=posterior", f"uncertainty.path={tmp_path}")
     assert unc.world.sanctions0 == 0.3
     assert _compose().world.sanctions0 == 0.3  # the anchor month
