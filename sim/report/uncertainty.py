@@ -55,8 +55,8 @@ def finding(summary: dict) -> str:
         )
 
     text = (
-        f"{summary['scenario']}, with parameter uncertainty ({summary['draws']} parameter sets "
-        f"from {_source(summary)}, {summary['seeds_per_draw']} runs each): the most likely "
+        f"{summary['scenario']}: with parameter uncertainty ({summary['draws']} parameter sets "
+        f"from {_source(summary)}, {summary['seeds_per_draw']} runs each), the most likely "
         f"outcome by the horizon is {odds(top, long=True)}. All outcomes, with the 5–95% range "
         "over parameter sets: " + "; ".join(odds(n) for n in names) + "."
     )
