@@ -167,7 +167,7 @@ def run_chunk(seed_w, start, stop, rounds, q, phys, talks0, record, of, oi, tf, 
         outcome = K.NONE
         outcome_round = -1
         opened = -1
-        opened_last = -1
+        opened_last = 0 if talks0 != K.TALKS_NONE else -1  # 0: in force before round 1
         agreed = -1
         breakdowns = 0
         cause = K.CAUSE_NONE

@@ -64,9 +64,13 @@ def test_talks_at_the_start_reach_the_batch_driver(config, events):
     from sim.runs import batch
 
     cfg = apply_start(config({"run.start": "2018-08", "run.rounds": 1}), events)
-    rows = list(batch.trajectory_rows(batch.simulate(cfg, 0, 20)))
+    block = batch.simulate(cfg, 0, 20)
+    rows = list(batch.trajectory_rows(block))
     talks = [r[1 + batch.ROUND_COLUMNS.index("talks")] for r in rows]
     assert talks.count("agreement") >= 15, talks
+    # talks held from before round 1 end the run as talks with outcome round 0
+    held = [r for r in batch.outcome_rows(block) if r[1] == "talks" and r[2] == 0]
+    assert len(held) >= 15
 
 
 def test_bad_talks0_is_one_line_error(config):
