@@ -28,6 +28,15 @@ def _f(x: float) -> str:
     return "n/a" if x is None or math.isnan(x) else f"{x:+.2f}"
 
 
+def _iv(r, key: str, fmt) -> str:
+    """A value and, when scores.csv has them, its interval: '+0.12 [-0.03, +0.25]'."""
+    lo, hi = r.get(f"{key}_low"), r.get(f"{key}_high")
+    text = fmt(r[key])
+    if lo is None or hi is None or math.isnan(lo) or math.isnan(hi) or math.isnan(r[key]):
+        return text
+    return f"{text} [{fmt(lo)}, {fmt(hi)}]"
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(ROOT))
@@ -39,6 +48,8 @@ def section(path: Path) -> str:
     summary, _, scores = read(path)
     who = [w for w in ORDER if w in set(scores["forecaster"])]
     models = [w for w in ("posterior", "defaults") if w in who]
+    iv = summary.get("intervals")
+    level = f" [{iv['level']:.0%}]" if iv else ""
     lines = [
         BEGIN,
         "## How well it fits",
@@ -54,8 +65,8 @@ def section(path: Path) -> str:
         + (" calibration.path=..." if summary.get("calibration") else "")
         + "` and this table by `scripts/fit_section.py`.",
         "",
-        "| indicator | forecaster | forecasts | Brier | skill vs climatology "
-        "| skill vs persistence |",
+        f"| indicator | forecaster | forecasts | Brier{level} | skill vs climatology{level} "
+        f"| skill vs persistence{level} |",
         "|---|---|--:|--:|--:|--:|",
     ]
     brier = scores[scores["score"] == "brier"]
@@ -65,13 +76,19 @@ def section(path: Path) -> str:
         for w in who:
             r = part.loc[w]
             lines.append(
-                f"| {ind.replace('_', ' ')} | {w} | {int(r['n'])} | {r['value']:.3f} | "
-                f"{_f(r['skill_climatology'])} | {_f(r['skill_persistence'])} |"
+                f"| {ind.replace('_', ' ')} | {w} | {int(r['n'])} | "
+                f"{_iv(r, 'value', lambda x: f'{x:.3f}')} | "
+                f"{_iv(r, 'skill_climatology', _f)} | {_iv(r, 'skill_persistence', _f)} |"
             )
             if w in models:
                 for base in ("climatology", "persistence"):
                     if r[f"skill_{base}"] < 0:
-                        losses.append(f"{w} on {ind.replace('_', ' ')} (vs {base})")
+                        high = r.get(f"skill_{base}_high")
+                        clear = high is not None and not math.isnan(high) and high < 0
+                        losses.append(
+                            f"{w} on {ind.replace('_', ' ')} (vs {base}"
+                            + (", interval below 0)" if clear else ")")
+                        )
     lines.append("")
     if losses:
         lines.append(
@@ -86,7 +103,15 @@ def section(path: Path) -> str:
         "(data/history/panel.csv), so climatology "
         "is a weak baseline there and persistence the harder one. Forecasts from different "
         "origins overlap and months are autocorrelated: the counts overstate the independent "
-        "evidence, and no intervals are given."
+        "evidence."
+        + (
+            f" The intervals in brackets are {iv['level']:.0%} percentile intervals from "
+            f"{iv['resamples']} bootstrap resamples of whole forecast origins (the months of "
+            f"one origin move together); with {summary['origins']} origins they are rough, "
+            "and a skill interval that straddles 0 does not tell the model from the baseline."
+            if iv
+            else " No intervals are given."
+        )
     )
     lines += odds_and_constraints(path.parent)
     lines.append(END)

@@ -19,21 +19,36 @@ EPS = 0.01  # clip of probabilities for the log score (documented in docs/calibr
 
 
 def brier(p, y) -> float:
+    return float(np.mean(brier_each(p, y)))
+
+
+def brier_each(p, y) -> np.ndarray:
+    """The Brier score of each forecast (their mean is `brier`)."""
     p, y = np.asarray(p, float), np.asarray(y, float)
     _check(p, y)
-    return float(np.mean((p - y) ** 2))
+    return (p - y) ** 2
 
 
 def log_score(p, y, eps: float = EPS) -> float:
+    return float(np.mean(log_each(p, y, eps)))
+
+
+def log_each(p, y, eps: float = EPS) -> np.ndarray:
+    """The log score of each forecast (their mean is `log_score`)."""
     p, y = np.asarray(p, float), np.asarray(y, float)
     _check(p, y)
     q = np.clip(p, eps, 1.0 - eps)
-    return float(np.mean(-(y * np.log(q) + (1.0 - y) * np.log(1.0 - q))))
+    return -(y * np.log(q) + (1.0 - y) * np.log(1.0 - q))
 
 
 def rps(probs, observed) -> float:
     """Mean RPS of forecasts ``probs`` (n, K) over ordered categories against ``observed``
     category indices (n,)."""
+    return float(np.mean(rps_each(probs, observed)))
+
+
+def rps_each(probs, observed) -> np.ndarray:
+    """The RPS of each forecast (their mean is `rps`)."""
     probs = np.asarray(probs, float)
     obs = np.asarray(observed, int)
     if probs.ndim != 2 or len(probs) != len(obs):
@@ -45,7 +60,7 @@ def rps(probs, observed) -> float:
         raise ValueError(f"rps: observed categories must lie in 0..{k - 1}")
     onehot = np.eye(k)[obs]
     cf, co = np.cumsum(probs, axis=1), np.cumsum(onehot, axis=1)
-    return float(np.mean(np.sum((cf - co)[:, :-1] ** 2, axis=1)))
+    return np.sum((cf - co)[:, :-1] ** 2, axis=1)
 
 
 def categories(counts, k: int) -> np.ndarray:

@@ -54,6 +54,42 @@ def paired_bootstrap(data: np.ndarray, seed: int, statistic, resamples: int, sal
     return np.asarray(out)
 
 
+def block_bootstrap_means(
+    values: np.ndarray, blocks, seed: int, resamples: int, salt: int = 0x626C
+) -> np.ndarray:
+    """(resamples, columns): the column means of `values` (rows, columns) over resamples
+    that draw whole blocks with replacement.
+
+    Rows of one block (the forecasts of one origin, whose months overlap and follow one
+    another) stay together, so the interval carries their dependence; as many blocks are
+    drawn as there are. One resample serves every column, so forecasters scored on the
+    same rows stay paired. Blocks are taken in sorted order of their labels and the
+    generator is seeded by (seed, salt): the same data give the same resamples.
+    """
+    values = np.asarray(values, float)
+    if values.ndim != 2 or len(values) != len(blocks) or len(values) == 0:
+        raise ValueError("block_bootstrap_means: values must be (rows, columns), one block a row")
+    _, inverse = np.unique(np.asarray(blocks), return_inverse=True)
+    n = int(inverse.max()) + 1
+    sums = np.zeros((n, values.shape[1]))
+    np.add.at(sums, inverse, values)
+    counts = np.bincount(inverse, minlength=n).astype(float)
+    rng = np.random.default_rng([seed, salt])
+    weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(resamples)])
+    return (weights @ sums) / (weights @ counts)[:, None]
+
+
+def percentile_interval(samples, level: float = 0.9) -> tuple[float, float]:
+    """The central `level` percentile interval of the finite samples (NaN, NaN if none)."""
+    x = np.asarray(samples, float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return (math.nan, math.nan)
+    a = (1.0 - level) / 2.0
+    lo, hi = np.quantile(x, [a, 1.0 - a])
+    return (float(lo), float(hi))
+
+
 def spearman(a: np.ndarray, b: np.ndarray) -> float | None:
     """Spearman's rank correlation (None when either side is constant)."""
     import pandas as pd

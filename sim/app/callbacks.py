@@ -210,6 +210,8 @@ class SweepCallback(Callback):
         say(f"[{done}/{total or '?'}] jobs done: #{num} {label}{note}", flush=True)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: typing.Any) -> None:
+        if _uncertainty(config):
+            _uncertainty_end(config)
         if not _gathers(config):
             return
         sweep_dir = Path(config.hydra.sweep.dir)
@@ -258,4 +260,25 @@ def _gathers(config: DictConfig) -> bool:
     """Gather simulation sweeps (not, e.g., sensitivity tasks) that the basic sweeper expands."""
     task = OmegaConf.select(config, "task", default="run")
     sweeper = str(OmegaConf.select(config, "hydra.sweeper._target_", default=""))
-    return task == "run" and sweeper.endswith(".BasicSweeper")
+    return task == "run" and sweeper.endswith(".BasicSweeper") and not _uncertainty(config)
+
+
+def _uncertainty(config: DictConfig) -> bool:
+    """Runs with parameter uncertainty: each job is a run of its own, nothing is gathered."""
+    task = OmegaConf.select(config, "task", default="run")
+    return task == "run" and OmegaConf.select(config, "uncertainty.mode", default="none") != "none"
+
+
+def _uncertainty_end(config: DictConfig) -> None:
+    """The table of every job's odds beside the jobs' own reports."""
+    from sim.io.run import subruns
+    from sim.io.uncertainty import is_uncertainty
+
+    sweep_dir = Path(config.hydra.sweep.dir)
+    jobs = subruns(sweep_dir) if sweep_dir.is_dir() else []
+    done = [j for j in jobs if is_uncertainty(j)]
+    say(f"multirun: {len(done)}/{len(jobs)} jobs with parameter uncertainty in {sweep_dir}")
+    if config.report.enabled and done and len(done) == len(jobs):
+        from sim.report.uncertainty import multirun_report
+
+        say(f"report: {multirun_report(sweep_dir, done, subrun_reports=False)}")

@@ -52,16 +52,22 @@ def hindcast(conf: CrisisConfig, outdir: Path) -> dict:
     from sim.runs import hindcast as runs
 
     summary = runs.run(conf, outdir)
-    head = ("indicator", "forecaster", "n", "Brier", "BSS clim", "BSS pers")
-    say("{:<20} {:<12} {:>4} {:>7} {:>9} {:>9}".format(*head))
+    level = f"{summary['intervals']['level']:.0%}"
+    head = ("indicator", "forecaster", "n", "Brier", "BSS clim", "BSS pers", f"pers {level}")
+    say("{:<20} {:<12} {:>4} {:>7} {:>9} {:>9} {:>16}".format(*head))
     for row in summary["scores"]:
         if row["score"] != "brier":
             continue
+        lo, hi = row["skill_persistence_low"], row["skill_persistence_high"]
         say(
             f"{row['indicator']:<20} {row['forecaster']:<12} {row['n']:>4} {row['value']:>7.3f} "
-            f"{row['skill_climatology']:>9.3f} {row['skill_persistence']:>9.3f}"
+            f"{row['skill_climatology']:>9.3f} {row['skill_persistence']:>9.3f} "
+            f"{f'[{lo:.2f}, {hi:.2f}]':>16}"
         )
-    say(f"hindcast: {summary['origins']} origins, {summary['seconds']:.1f} s")
+    say(
+        f"hindcast: {summary['origins']} origins, {summary['seconds']:.1f} s; intervals: "
+        f"{level}, bootstrap over whole origins"
+    )
     if conf.report.enabled:
         from sim.report import calibration
 
@@ -71,19 +77,31 @@ def hindcast(conf: CrisisConfig, outdir: Path) -> dict:
 
 
 def uncertainty(conf: CrisisConfig, outdir: Path) -> dict:
+    from sim.io import files
+    from sim.report.uncertainty import finding
     from sim.runs import uncertainty as runs
 
+    files.clear_report(outdir)  # no report of an earlier run survives beside this one
     summary = runs.run(conf, outdir)
-    head = ("outcome", "p", "params 5%", "params 95%", "var params", "var dice")
-    say("{:<12} {:>7} {:>10} {:>11} {:>11} {:>9}".format(*head))
+    head = ("outcome", "p", "params 5%", "params 95%", "var params", "var dice", "fixed p")
+    say("{:<12} {:>7} {:>10} {:>11} {:>11} {:>9} {:>8}".format(*head))
     for name, r in summary["outcomes"].items():
         say(
             f"{name:<12} {r['probability']:>7.3f} {r['param_q05']:>10.3f} {r['param_q95']:>11.3f} "
-            f"{r['variance_parameters']:>11.4f} {r['variance_dice']:>9.4f}"
+            f"{r['variance_parameters']:>11.4f} {r['variance_dice']:>9.4f} "
+            f"{summary['fixed'][name]['probability']:>8.3f}"
         )
+    source = "posterior" if summary["mode"] == "posterior" else "prior"
     say(
-        f"{summary['draws']} posterior draws x {summary['seeds_per_draw']} replications "
-        f"(common random numbers across draws)"
+        f"{summary['draws']} {source} draws x {summary['seeds_per_draw']} replications "
+        f"(common random numbers across draws); fixed p: the configured parameters"
     )
+    if summary["held"]:
+        say(f"held at the configured value: {', '.join(sorted(summary['held']))}")
+    say(finding(summary))
+    if conf.report.enabled:
+        from sim.report import uncertainty as report
+
+        say(f"report: {report.report(outdir, conf.report.formats)}")
     say(f"outputs: {outdir}")
     return summary

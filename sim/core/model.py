@@ -73,6 +73,7 @@ class CrisisModel(mesa.Model):
         self.council_dice = dice["council"]
         s = np.empty(K.NS)
         K.initial_state(self.q, self.phys[K.PHYS_WORLD], s)
+        s[K.S_TALKS] = K.TALKS_STATES.index(cfg.world.talks0)  # in force before round 1
         self.state: State = state_tuple(s)
         self.last = Decisions(
             0.0, self.state.china_enforcement, self.state.russia_enforcement, *OPENING_MOVES
@@ -88,7 +89,8 @@ class CrisisModel(mesa.Model):
         self.talks_breakdowns = 0
         self.agreement_round: int | None = None  # the first freeze agreement
         self.war_cause = ""  # "decision:us", "decision:dprk" or "accident" if a war began
-        self._opened_last: int | None = None  # the opening of the talks now in force
+        # The opening of the talks now in force; 0 for talks in force before round 1.
+        self._opened_last: int | None = 0 if s[K.S_TALKS] != K.TALKS_NONE else None
 
     def arrays_of(self, state: State, last: Decisions) -> tuple[np.ndarray, np.ndarray]:
         """The kernel arrays of a state and last round's moves (see `Board.arrays_of`)."""

@@ -204,6 +204,11 @@ class WorldParams:
     russia_enforcement0: float = unit(0.4, "Russia's enforcement before round 1.")
     capability0: float = unit(0.4, "After the two Hwasong-14 ICBM tests of July 2017.")
     stability0: float = unit(0.7, "A strained but stable regime.")
+    talks0: str = p(
+        "none",
+        source="Talks before round 1: none, negotiating or agreement (a freeze in force). "
+        "None in August 2017; run.start sets it from the record (docs/calibration.md).",
+    )
     tension_decay: float = unit(0.15, "Tension halves in about four quiet months.")
     tension_gain: float = p(0.5, 0.0, 5.0, "Tension added by 60 points of escalation score.")
     exercise_tension: float = unit(0.04, "Standing tension from running joint exercises.")
@@ -472,6 +477,8 @@ class CrisisConfig:
     uncertainty: UncertaintyParams = field(default_factory=lambda: UncertaintyParams())
 
 
+#: The model's talks states (sim.core.kernels.TALKS_STATES), the values of world.talks0.
+TALKS_STATES = ("none", "negotiating", "agreement")
 EVENTS_SWITCH = ("auto", "true", "false")
 EVENTS_AUTO_LIMIT = 10_000  # run.events=auto writes events.parquet below this many seeds
 
@@ -533,6 +540,10 @@ def validate(cfg: CrisisConfig) -> None:
             raise ConfigError(f"{key}={value} is not a number; allowed: [{lo}, {hi}]")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             raise ConfigError(f"{key}={value} is out of range; allowed: [{lo}, {hi}]")
+    if cfg.world.talks0 not in TALKS_STATES:
+        raise ConfigError(
+            f"world.talks0={cfg.world.talks0!r} is unknown; allowed: {', '.join(TALKS_STATES)}"
+        )
     start = cfg.run.start
     parts = start.split("-")
     if len(parts) != 2 or not all(x.isdigit() for x in parts) or not 1 <= int(parts[1]) <= 12:
@@ -650,8 +661,12 @@ class CalibrationRef:
 
 @dataclass
 class UncertaintyParams:
-    """Parameter uncertainty for a run (uncertainty=posterior uncertainty.path=...)."""
+    """Parameter uncertainty for a run (uncertainty=posterior|prior; docs/calibration.md)."""
 
-    mode: str = p("none", source="none, or posterior: draw parameters from a calibration.")
+    mode: str = p(
+        "none",
+        source="none; posterior: draw parameters from a calibration (uncertainty.path); "
+        "prior: draw them from the priors (calibrate.priors, configs/priors/).",
+    )
     path: str = p("", source="A calibration directory (posterior.parquet).")
     draws: int = p(20, 2, 100_000, "Parameter draws; run.seeds are split evenly among them.")

@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.core import kernels as K
 from sim.core.ladder import Move
-from sim.core.params import CrisisConfig
+from sim.core.params import TALKS_STATES, CrisisConfig
 from sim.core.physics import Physics, physics  # noqa: F401 (physics: re-exported)
 
 
@@ -89,6 +89,7 @@ ROUND_COLUMNS = (
 )
 
 _INTS = (K.S_ROUND, K.S_TALKS)
+assert K.TALKS_STATES == TALKS_STATES
 _BOOLS = (K.S_EXERCISES, K.S_US_ACCEPTS, K.S_DPRK_ACCEPTS)
 
 
@@ -111,6 +112,7 @@ def move_ids(d: Decisions) -> np.ndarray:
 def initial_state(cfg: CrisisConfig, ph: Physics) -> State:
     out = np.empty(K.NS)
     K.initial_state(K.params_array(cfg), K.physics_array(ph), out)
+    out[K.S_TALKS] = K.TALKS_STATES.index(cfg.world.talks0)
     return state_tuple(out)
 
 

@@ -234,7 +234,8 @@ def exercise_intervals(events: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, pd
     return out
 
 
-def _opens_talks(ev) -> bool:
+def opens_talks(ev) -> bool:
+    """A talks_opened row, or a summit of the DPRK with the US or the ROK."""
     if ev["event_type"] == "talks_opened":
         return True
     if ev["event_type"] == "summit":
@@ -249,7 +250,7 @@ def talks_intervals(events: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timesta
     out = []
     opened = None
     for _, ev in events.iterrows():
-        if _opens_talks(ev):
+        if opens_talks(ev):
             if opened is None:
                 opened = ev["date"]
         elif ev["event_type"] == "breakdown" and opened is not None:

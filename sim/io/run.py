@@ -291,9 +291,10 @@ def check_summary(path: Path, summary: dict) -> None:
                 f"{row['count'] / summary['seeds']:g}"
             )
         median = row.get("median_round")
-        if median is not None and not (_is_number(median) and 1 <= median <= summary["rounds"]):
+        # 0: talks in force before round 1 (a start month when the record has them open)
+        if median is not None and not (_is_number(median) and 0 <= median <= summary["rounds"]):
             raise _field(
-                path, f"{key}.median_round", median, f"a round in [1, {summary['rounds']}] or null"
+                path, f"{key}.median_round", median, f"a round in [0, {summary['rounds']}] or null"
             )
     if total != summary["seeds"]:
         raise ReportError(

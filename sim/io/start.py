@@ -27,9 +27,15 @@ Each mapping and its status (``record`` where the record fixes the quantity,
 - ``actors.us.exercises`` (record; assumption for the rule): False when the record's
   latest exercise event before m is a suspension (Olympics 2018, Singapore June 2018),
   True otherwise. The model ties whether exercises run at round 0 to this preference.
-- talks (not mapped): the model has no state for talks in progress (talks are its
-  absorbing outcome). A run starts outside talks even when the record has them open;
-  the hindcast scores that choice as it is.
+- ``world.talks0`` (record; assumption for the rule): the model's talks state
+  (none, negotiating, agreement) at the end of the month before m. Talks are in force
+  from a ``talks_opened`` row or a DPRK summit with the US or the ROK until the next
+  ``breakdown`` (the panel's ``talks_open`` rule). They are an ``agreement`` (the model's
+  freeze: tests stopped, exercises suspended) when, while in force, a leaders'
+  ``agreement`` was signed, the DPRK has announced a test ``moratorium`` and the latest
+  exercise event is a suspension; else ``negotiating``. In the record: negotiating
+  2018-02..2018-06 and 2019-07, agreement 2018-07..2019-02 (Singapore, the moratorium and
+  the suspended August exercises), none before 2018 and 2019-03..2019-06 (after Hanoi).
 - ``world.china_enforcement0``, ``world.stability0`` and the actors' preferences are not
   mapped (assumption: as configured).
 """
@@ -74,12 +80,35 @@ def record_before(month, events: pd.DataFrame) -> dict:
             tempo[age] = tempo.get(age, 0) + 1
     return {
         "month": str(m),
+        "talks": talks_state(ev),
         "months_since_2016_01": (m - FIRST).n,
         "resolutions": int((kinds == "resolution_adopted").sum()),
         "tests": {k: int((tests["event_type"] == k).sum()) for k in TESTS},
         "tempo_by_age": dict(sorted(tempo.items())),
         "exercises_suspended": bool(len(ex) and ex["event_type"].iloc[-1] == "exercise_suspended"),
     }
+
+
+def talks_state(events: pd.DataFrame) -> str:
+    """The talks state after ``events`` (in date order): none, negotiating or agreement."""
+    from sim.io.history import opens_talks
+
+    open_, signed, moratorium, suspended = False, False, False, False
+    for _, ev in events.iterrows():
+        kind = ev["event_type"]
+        if opens_talks(ev):
+            open_ = True
+        elif kind == "breakdown":
+            open_, signed = False, False
+        elif kind == "agreement" and open_:
+            signed = True
+        elif kind == "moratorium":
+            moratorium = True
+        elif kind in ("exercise_start", "exercise_suspended"):
+            suspended = kind == "exercise_suspended"
+    if not open_:
+        return "none"
+    return "agreement" if signed and moratorium and suspended else "negotiating"
 
 
 def _logit(x: float) -> float:
@@ -121,6 +150,7 @@ def start_values(cfg, events: pd.DataFrame) -> dict[str, float | bool]:
         "world.capability0": min(max(capability, 0.0), 1.0),
         "world.tension0": min(max(tension, 0.0), 1.0),
         "actors.us.exercises": not now["exercises_suspended"],
+        "world.talks0": now["talks"],
     }
 
 

@@ -24,6 +24,7 @@ from sim.core.params import CrisisConfig, sources
 from sim.io.files import clear_report
 from sim.io.run import ReportError, Run, is_run, load_run, overrides, subruns, unfinished
 from sim.io.sensitivity import is_sensitivity
+from sim.io.uncertainty import is_uncertainty
 from sim.report import compare, document, events, figures, findings, style, timeline
 from sim.report.document import Code, Document, Link, Section, Table, Text
 
@@ -51,7 +52,15 @@ def _report(path: Path, formats: list[str] | None, subrun_reports: bool) -> Path
 
         clear_report(path)  # no figure of an earlier report survives (e.g. in another format)
         return sensitivity.report(path, formats)
+    if is_uncertainty(path):
+        from sim.report import uncertainty
+
+        return uncertainty.report(path, formats)
     jobs = subruns(path)
+    if jobs and all(is_uncertainty(j) for j in jobs):  # a multirun of uncertainty runs
+        from sim.report import uncertainty
+
+        return uncertainty.multirun_report(path, jobs, formats, subrun_reports)
     comparison = bool(jobs) and not is_sweep(jobs)  # jobs that differ only by scenario
     if not comparison and (jobs or (path / SWEEP_TABLE).is_file()):
         from sim.report import sweep  # built alongside; a sweep has its own tables and figures

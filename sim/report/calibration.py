@@ -243,6 +243,20 @@ def calibration_report(path: Path | str, formats=("png", "svg")) -> Path:
 # --- hindcast --------------------------------------------------------------------------------
 
 
+def _with_interval(r, key: str, fmt: str) -> str:
+    """A value with its interval from scores.csv's <key>_low/<key>_high, when present."""
+    v = r[key]
+    text = "n/a" if _nan(v) else format(v, fmt)
+    lo, hi = r.get(f"{key}_low"), r.get(f"{key}_high")
+    if lo is None or hi is None or _nan(lo) or _nan(hi) or _nan(v):
+        return text
+    return f"{text} [{format(lo, fmt)}, {format(hi, fmt)}]"
+
+
+def _nan(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
 def skill_rows(scores) -> list[list[str]]:
     order = ["posterior", "defaults", "persistence", "climatology"]
     rows = []
@@ -256,9 +270,9 @@ def skill_rows(scores) -> list[list[str]]:
                     sc,
                     who,
                     str(int(r["n"])),
-                    f"{r['value']:.3f}",
-                    _g(r["skill_climatology"]),
-                    _g(r["skill_persistence"]),
+                    _with_interval(r, "value", ".3f"),
+                    _with_interval(r, "skill_climatology", ".2f"),
+                    _with_interval(r, "skill_persistence", ".2f"),
                 ]
             )
     return rows
@@ -331,6 +345,19 @@ def _horizon_figure(fc, outdir, formats):
     )
 
 
+def _interval_note(summary: dict) -> str:
+    iv = summary.get("intervals")
+    if not iv:
+        return ""
+    return (
+        f" In brackets: {iv['level']:.0%} intervals, a percentile bootstrap over the "
+        f"{summary['origins']} forecast origins ({iv['resamples']} resamples of whole origins, "
+        "so the overlap and autocorrelation of one origin's months stay in; with so few "
+        "origins the intervals are rough). A skill interval that straddles 0 does not "
+        "tell the forecaster from the baseline."
+    )
+
+
 def hindcast_report(path: Path | str, formats=("png", "svg")) -> Path:
     """Figures, report.html and report.md of a hindcast directory."""
     outdir = Path(path)
@@ -358,6 +385,7 @@ def hindcast_report(path: Path | str, formats=("png", "svg")) -> Path:
                         "Brier and log score (natural log, probabilities clipped to "
                         f"[{summary['log_score_clip']}, {1 - summary['log_score_clip']}]) per "
                         "binary indicator; ranked probability score for monthly counts."
+                        + _interval_note(summary)
                     ),
                     Table(SKILL_COLUMNS, skill_rows(scores), align="lllrrrr"),
                 ],

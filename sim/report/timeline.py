@@ -125,7 +125,11 @@ def timeline(run: Run, outdir: Path, formats) -> Figure:
     color = style.OUTCOME_COLORS.get(outcome, style.NEUTRAL)
     end = int(row["outcome_round"]) if row["outcome_round"] == row["outcome_round"] else None
     when = style.when(end, run.start)
-    if end is not None:
+    if end == 0:  # talks in force since before round 1, held to the horizon
+        for a in (a_top, ax):
+            a.axvline(R + 0.5, color=color, lw=2.2)
+        ended = f"{_label(outcome)} in force since before the start, at the horizon"
+    elif end is not None:
         for a in (a_top, ax):
             a.axvline(end + 0.5, color=color, lw=2.2)
         if end < R:

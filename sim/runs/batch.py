@@ -128,8 +128,10 @@ def _entropy(seed_w, i):
 
 
 @njit(cache=True)
-def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
+def run_chunk(seed_w, start, stop, rounds, q, phys, talks0, record, of, oi, tf, ti):
     """Replications start..stop-1; fills of/oi (per replication) and tf/ti (per round).
+
+    talks0 is the talks state before round 1 (world.talks0, an index of K.TALKS_STATES).
 
     Returns the number of trajectory rows written (0 unless record).
     """
@@ -157,6 +159,7 @@ def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
         dpos[:] = 0
         K.init_agents(q, ag)
         K.initial_state(q, phw, s)
+        s[K.S_TALKS] = talks0
         last[:] = K.OPENING
         peak = s[K.S_TENSION]
         resolutions = 0
@@ -164,7 +167,7 @@ def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
         outcome = K.NONE
         outcome_round = -1
         opened = -1
-        opened_last = -1
+        opened_last = 0 if talks0 != K.TALKS_NONE else -1  # 0: in force before round 1
         agreed = -1
         breakdowns = 0
         cause = K.CAUSE_NONE
@@ -238,6 +241,7 @@ class Compiled:
         self.phys = K.perceptions_array(cfg)
         self.seed_w = seed_words(cfg.run.seed)
         self.rounds = cfg.run.rounds
+        self.talks0 = K.TALKS_STATES.index(cfg.world.talks0)
 
 
 class Block:
@@ -319,7 +323,9 @@ def simulate(
     cap = n * c.rounds if trajectories else 0
     tf = np.empty((cap, len(TRAJ_FLOAT)))
     ti = np.empty((cap, len(TRAJ_INT)), dtype=np.int64)
-    rows = run_chunk(c.seed_w, start, stop, c.rounds, c.q, c.phys, trajectories, of, oi, tf, ti)
+    rows = run_chunk(
+        c.seed_w, start, stop, c.rounds, c.q, c.phys, c.talks0, trajectories, of, oi, tf, ti
+    )
     if not trajectories:
         return Block(start, stop, of, oi)
     # Keep only the rows written, without holding on to the unused capacity.

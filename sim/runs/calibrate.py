@@ -271,11 +271,7 @@ class _Problem:
 
     def values(self, params: dict) -> dict[str, float]:
         """Dotted key -> value of a particle (pyabc works on z = logit((x - low) / width))."""
-        out = {}
-        for name, z in params.items():
-            lo, hi = self.bounds[name]
-            out[_key(name)] = lo + (hi - lo) / (1.0 + math.exp(-float(z)))
-        return out
+        return from_logit(self.bounds, params)
 
     def config(self, params: dict) -> CrisisConfig | None:
         """The particle's config from its logit-scale parameters."""
@@ -471,6 +467,27 @@ def _weighted_quantiles(x: np.ndarray, w: np.ndarray, qs) -> list[float]:
     x, w = x[order], w[order]
     cum = (np.cumsum(w) - 0.5 * w) / np.sum(w)
     return [float(np.interp(q, cum, x)) for q in qs]
+
+
+def from_logit(bounds: dict[str, tuple[float, float]], params: dict) -> dict[str, float]:
+    """Dotted key -> value of logit-scale parameters z (x = low + width * sigmoid(z))."""
+    out = {}
+    for name, z in params.items():
+        lo, hi = bounds[name]
+        out[_key(name)] = lo + (hi - lo) / (1.0 + math.exp(-float(z)))
+    return out
+
+
+def prior_draw(cfg: CrisisConfig, n: int, seed: int) -> list[dict[str, float]]:
+    """``n`` parameter sets from the priors ``calibrate.priors`` (seeded).
+
+    The calibration's own prior: z standard logistic per parameter, mapped to its
+    [low, high] by ``from_logit`` (exactly uniform on [low, high]).
+    """
+    bounds = {_name(k): (lo, hi) for k, lo, hi, _ in priors_of(cfg)}
+    rng = np.random.default_rng([seed, 0x7072])
+    z = rng.logistic(0.0, 1.0, size=(n, len(bounds)))
+    return [from_logit(bounds, dict(zip(bounds, row, strict=True))) for row in z]
 
 
 def draw(posterior: pd.DataFrame, n: int, seed: int) -> list[dict[str, float]]:

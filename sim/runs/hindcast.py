@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim import __version__, scoring
+from sim import __version__, scoring, stats
 from sim.core.params import CrisisConfig, validate
 from sim.io import files
 from sim.io.calibration import load_posterior
@@ -54,6 +54,9 @@ from sim.runs.calibrate import (
 
 #: The binary indicators scored (exercises are an input of the model, not a forecast).
 SCORED = ("missile_test", "strategic_test", "nuclear_test", "resolution_adopted", "talks_open")
+#: Intervals on scores and skill: central LEVEL percentile interval over RESAMPLES
+#: resamples of whole forecast origins (a block bootstrap, seeded by run.seed).
+LEVEL, RESAMPLES = 0.9, 2000
 #: Count indicators scored by RPS: record column, model indicator, categories.
 COUNTS = {"missile_tests": ("missile_test", 4), "resolutions_adopted": ("resolution_adopted", 3)}
 
@@ -164,7 +167,7 @@ def run(
         count_rows,
         columns=["forecaster", "origin", "month", "horizon", "indicator", "probs", "observed"],
     )
-    scores = score(fc, cc)
+    scores = score(fc, cc, cfg.run.seed)
     seconds = time.perf_counter() - t0
     fc.to_parquet(outdir / FORECASTS, index=False)
     cc.to_parquet(outdir / COUNT_FORECASTS, index=False)
@@ -180,6 +183,12 @@ def run(
         "calibration": cfg.calibration.path or None,
         "forecasters": sorted(fc["forecaster"].unique().tolist()),
         "log_score_clip": scoring.EPS,
+        "intervals": {
+            "level": LEVEL,
+            "resamples": RESAMPLES,
+            "method": "percentile bootstrap over forecast origins (whole origins resampled)",
+            "seed": cfg.run.seed,
+        },
         "seconds": round(seconds, 3),
         "scores": scores.to_dict("records"),
     }
@@ -188,35 +197,63 @@ def run(
     return summary
 
 
-def score(fc: pd.DataFrame, cc: pd.DataFrame) -> pd.DataFrame:
-    """One row per (indicator or 'all', score, forecaster): value, n and skill scores."""
+def score(
+    fc: pd.DataFrame, cc: pd.DataFrame, seed: int = 0, resamples: int = RESAMPLES
+) -> pd.DataFrame:
+    """One row per (indicator or 'all', score, forecaster): value, n and skill scores,
+    each with its LEVEL interval from a bootstrap of whole origins (``sim.stats``)."""
     out = []
 
-    def add(indicator, name, values: dict[str, float], n: int):
-        for who, v in values.items():
+    def add(indicator, name, losses: pd.DataFrame):
+        """losses: one row per scored (origin, month[, indicator]), one column per forecaster."""
+        who = list(losses.columns)
+        if losses.isna().to_numpy().any():
+            raise ValueError(f"{indicator} {name}: forecasters were scored on different months")
+        values = {w: float(losses[w].mean()) for w in who}
+        blocks = losses.index.get_level_values("origin")
+        boot = stats.block_bootstrap_means(losses.to_numpy(), blocks, seed, resamples)
+        col = {w: boot[:, i] for i, w in enumerate(who)}
+
+        def skill_interval(w, ref):
+            r = col[ref]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                s = np.where(r > 0, 1.0 - col[w] / r, np.nan)
+            return stats.percentile_interval(s, LEVEL)
+
+        for w in who:
+            v = values[w]
+            lo, hi = stats.percentile_interval(col[w], LEVEL)
+            c_lo, c_hi = skill_interval(w, "climatology")
+            p_lo, p_hi = skill_interval(w, "persistence")
             out.append(
                 {
                     "indicator": indicator,
                     "score": name,
-                    "forecaster": who,
-                    "n": n,
+                    "forecaster": w,
+                    "n": len(losses),
                     "value": v,
                     "skill_climatology": scoring.skill(v, values["climatology"]),
                     "skill_persistence": scoring.skill(v, values["persistence"]),
+                    "value_low": lo,
+                    "value_high": hi,
+                    "skill_climatology_low": c_lo,
+                    "skill_climatology_high": c_hi,
+                    "skill_persistence_low": p_lo,
+                    "skill_persistence_high": p_hi,
                 }
             )
+
+    def table(part: pd.DataFrame, loss: np.ndarray) -> pd.DataFrame:
+        keys = ["origin", "month", "indicator", "forecaster"]
+        return part[keys].assign(loss=loss).set_index(keys)["loss"].unstack("forecaster")
 
     groups = [(name, fc[fc["indicator"] == name]) for name in SCORED] + [("all", fc)]
     for name, part in groups:
         if part.empty:
             continue
-        by = {w: g for w, g in part.groupby("forecaster", sort=True)}
-        n = len(next(iter(by.values())))
-        add(name, "brier", {w: scoring.brier(g["p"], g["observed"]) for w, g in by.items()}, n)
-        add(name, "log", {w: scoring.log_score(g["p"], g["observed"]) for w, g in by.items()}, n)
+        add(name, "brier", table(part, scoring.brier_each(part["p"], part["observed"])))
+        add(name, "log", table(part, scoring.log_each(part["p"], part["observed"])))
     for name, part in cc.groupby("indicator", sort=True):
-        by = {w: g for w, g in part.groupby("forecaster", sort=True)}
-        n = len(next(iter(by.values())))
-        vals = {w: scoring.rps(np.stack(list(g["probs"])), g["observed"]) for w, g in by.items()}
-        add(name, "rps", vals, n)
+        loss = scoring.rps_each(np.stack(list(part["probs"])), part["observed"])
+        add(name, "rps", table(part, loss))
     return pd.DataFrame(out)

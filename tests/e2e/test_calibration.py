@@ -130,6 +130,14 @@ def test_hindcast_scores_every_forecaster(calibrated, record, tmp_path):
     assert fc["horizon"].between(1, 3).all()
     clim = scores[(scores["forecaster"] == "climatology")]
     assert (clim["skill_climatology"] == 0).all()
+    # intervals: a bootstrap over whole origins, deterministic for the run's seed
+    assert (clim[["skill_climatology_low", "skill_climatology_high"]] == 0).all().all()
+    ok = scores.dropna(subset=["value_low"])
+    assert len(ok) == len(scores) and (ok["value_low"] <= ok["value_high"]).all()
+    assert summary["intervals"]["level"] == 0.9
+    cc = pd.read_parquet(tmp_path / "count_forecasts.parquet")
+    again = hindcast.score(fc, cc, cfg.run.seed)
+    pd.testing.assert_frame_equal(again, scores, check_exact=False, rtol=1e-5)
     # climatology is the training base rate: the 2017 tests in the training window
     p = fc[(fc["forecaster"] == "climatology") & (fc["indicator"] == "nuclear_test")]["p"]
     assert p.iloc[0] == pytest.approx(2 / 19)
@@ -200,3 +208,80 @@ def test_uncertainty_splits_variance(calibrated, cli, tmp_path):
     bad = cli("uncertainty=posterior", f"hydra.run.dir={tmp_path / 'x'}", cwd=tmp_path)
     assert bad.returncode == 2 and "uncertainty.path" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+UNC = ["uncertainty.draws=3", "run.seeds=12", "run.rounds=6"]
+
+
+def test_uncertainty_report_rebuilds_from_files(calibrated, cli, tmp_path):
+    from sim.app import report_cli
+
+    _, out, _ = calibrated
+    u = tmp_path / "u"
+    done = cli("uncertainty=posterior", f"uncertainty.path={out}", *UNC, f"hydra.run.dir={u}",
+               cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((u / "uncertainty.json").read_text())
+    md = (u / "report.md").read_text()
+    assert (u / "report.html").is_file() and (u / "figures/odds_across_parameters.png").is_file()
+    # the key finding names the odds with their parameter intervals, and the fixed odds
+    top = max(summary["outcomes"], key=lambda o: summary["outcomes"][o]["probability"])
+    q = summary["outcomes"][top]
+    assert f"{100 * q['param_q05']:.1f}%–{100 * q['param_q95']:.1f}%" in md.split("##")[0]
+    assert "With the configured parameters" in md and "Dice and parameters" in md
+    fixed = summary["fixed"]
+    assert sum(f["count"] for f in fixed.values()) == summary["seeds"] == 12
+    # crisis-report rebuilds the same report from the files alone
+    for name in ("report.md", "report.html"):
+        (u / name).unlink()
+    assert report_cli.main([str(u)]) == 0
+    assert (u / "report.md").read_text() == md
+    off = tmp_path / "off"
+    done = cli("uncertainty=posterior", f"uncertainty.path={out}", *UNC, "report.enabled=false",
+               f"hydra.run.dir={off}", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (off / "uncertainty.json").is_file()
+    assert not (off / "report.html").exists() and not (off / "figures").exists()
+    # the same seed gives the same draws and odds
+    assert (off / "draws.parquet").read_bytes() == (u / "draws.parquet").read_bytes()
+
+
+def test_uncertainty_prior_draws_within_the_priors(cli, tmp_path):
+    u = tmp_path / "p"
+    done = cli("uncertainty=prior", *UNC, "report.enabled=false", f"hydra.run.dir={u}",
+               cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((u / "uncertainty.json").read_text())
+    assert summary["mode"] == "prior" and summary["calibration"] is None
+    params = pd.read_parquet(u / "parameters.parquet")
+    cfg = compose()
+    assert len(params) == 3 and len(summary["drawn_keys"]) == len(cfg.calibrate.priors)
+    for p in cfg.calibrate.priors:
+        assert params[p.key].between(p.low, p.high).all(), p.key
+        assert params[p.key].nunique() == 3, p.key  # each set draws its own value
+
+
+def test_uncertainty_multirun_over_scenarios(calibrated, cli, tmp_path):
+    """Each scenario is a run of its own; a scenario's own values are held, not drawn."""
+    from sim.app import report_cli
+
+    _, out, _ = calibrated
+    sweep = tmp_path / "m"
+    done = cli("-m", "scenario=baseline,china_strict", "uncertainty=posterior",
+               f"uncertainty.path={out}", *UNC, f"hydra.sweep.dir={sweep}",
+               cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "error" not in done.stderr.lower(), done.stderr
+    base = json.loads((sweep / "0" / "uncertainty.json").read_text())
+    strict = json.loads((sweep / "1" / "uncertainty.json").read_text())
+    assert base["scenario"] == "baseline" and base["held"] == {}
+    assert strict["held"] == {"actors.china.enforcement_floor": 1.0, "actors.china.skirting": 0.0}
+    params = pd.read_parquet(sweep / "1" / "parameters.parquet")
+    assert (params["actors.china.enforcement_floor"] == 1.0).all()
+    assert "actors.china.skirting" not in strict["drawn_keys"]
+    for job in ("0", "1"):
+        assert (sweep / job / "report.html").is_file()
+    table = (sweep / "report.md").read_text()
+    assert "scenario=baseline" in table and "scenario=china_strict" in table
+    (sweep / "report.md").unlink()
+    assert report_cli.main([str(sweep)]) == 0 and (sweep / "report.md").read_text() == table

@@ -44,6 +44,42 @@ def test_values_follow_the_record(config, events):
     assert at("2019-05")["actors.us.exercises"] is True
 
 
+def test_talks_at_the_start_follow_the_record(config, events):
+    """2018-07: Singapore signed, moratorium announced, August exercises suspended."""
+    from sim.core import kernels as K
+    from sim.core.model import CrisisModel
+
+    def first_state(month):
+        return CrisisModel(apply_start(config({"run.start": month}), events), 0).state
+
+    assert first_state("2018-07").talks == K.TALKS_AGREED
+    assert first_state("2017-08").talks == K.TALKS_NONE  # the anchor: no talks in the record
+    assert start_values(config({"run.start": "2018-03"}), events)["world.talks0"] == "negotiating"
+    assert start_values(config({"run.start": "2019-04"}), events)["world.talks0"] == "none"  # Hanoi
+    assert record_before("2019-07", events)["talks"] == "negotiating"  # Panmunjom, 30 June 2019
+
+
+def test_talks_at_the_start_reach_the_batch_driver(config, events):
+    """A run from inside the agreement holds talks in round 1 unless a spoiler ended them."""
+    from sim.runs import batch
+
+    cfg = apply_start(config({"run.start": "2018-08", "run.rounds": 1}), events)
+    block = batch.simulate(cfg, 0, 20)
+    rows = list(batch.trajectory_rows(block))
+    talks = [r[1 + batch.ROUND_COLUMNS.index("talks")] for r in rows]
+    assert talks.count("agreement") >= 15, talks
+    # talks held from before round 1 end the run as talks with outcome round 0
+    held = [r for r in batch.outcome_rows(block) if r[1] == "talks" and r[2] == 0]
+    assert len(held) >= 15
+
+
+def test_bad_talks0_is_one_line_error(config):
+    from sim.core.params import ConfigError, validate
+
+    with pytest.raises(ConfigError, match="world.talks0='open' is unknown; allowed: none"):
+        validate(config({"world.talks0": "open"}))
+
+
 def test_apply_start_copies(config, events):
     cfg = config({"run.start": "2016-01"})
     out = apply_start(cfg, events)
@@ -67,10 +103,11 @@ def _compose(*overrides):
         return to_config(compose("config", overrides=list(overrides)))
 
 
-def test_cli_config_moves_to_the_start_once():
+def test_cli_config_moves_to_the_start_once(tmp_path):
     run = _compose("run.start=2016-01")
     assert run.world.sanctions0 < 0.3  # a run is moved to the record's January 2016
     # uncertainty=posterior moves each draw itself: the composed config stays as configured
-    unc = _compose("run.start=2016-01", "uncertainty=posterior", "uncertainty.path=somewhere")
+    (tmp_path / "posterior.parquet").touch()
+    unc = _compose("run.start=2016-01", "uncertainty=posterior", f"uncertainty.path={tmp_path}")
     assert unc.world.sanctions0 == 0.3
     assert _compose().world.sanctions0 == 0.3  # the anchor month
