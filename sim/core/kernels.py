@@ -222,8 +222,9 @@ PHYS_WORLD, PHYS_CHINA, PHYS_RUSSIA = 0, 1, 2
     Q_LEVEL,
     Q_LOOKAHEAD,
     Q_DISCOUNT,
-) = range(73)
-NQ = 73
+    Q_TALKS0,
+) = range(74)
+NQ = 74
 Q_CH_LEVELS = Q_CH_LEVEL_1
 assert len(LEVELS) == 5
 
@@ -434,6 +435,7 @@ def params_array(cfg) -> np.ndarray:
     q[Q_LEVEL] = w.reasoning_level
     q[Q_LOOKAHEAD] = w.lookahead
     q[Q_DISCOUNT] = w.discount
+    q[Q_TALKS0] = TALKS_STATES.index(w.talks0)
     return q
 
 
@@ -700,7 +702,7 @@ def initial_state(q, ph, out):
     out[S_US_ACCEPTS] = 0.0
     out[S_DPRK_ACCEPTS] = 0.0
     out[S_ESCALATION] = 0.0
-    out[S_TALKS] = TALKS_NONE
+    out[S_TALKS] = q[Q_TALKS0]  # talks in force before round 1 (run.start in the record)
     return None
 
 

@@ -73,7 +73,6 @@ class CrisisModel(mesa.Model):
         self.council_dice = dice["council"]
         s = np.empty(K.NS)
         K.initial_state(self.q, self.phys[K.PHYS_WORLD], s)
-        s[K.S_TALKS] = K.TALKS_STATES.index(cfg.world.talks0)  # in force before round 1
         self.state: State = state_tuple(s)
         self.last = Decisions(
             0.0, self.state.china_enforcement, self.state.russia_enforcement, *OPENING_MOVES

@@ -112,7 +112,6 @@ def move_ids(d: Decisions) -> np.ndarray:
 def initial_state(cfg: CrisisConfig, ph: Physics) -> State:
     out = np.empty(K.NS)
     K.initial_state(K.params_array(cfg), K.physics_array(ph), out)
-    out[K.S_TALKS] = K.TALKS_STATES.index(cfg.world.talks0)
     return state_tuple(out)
 
 

@@ -128,10 +128,8 @@ def _entropy(seed_w, i):
 
 
 @njit(cache=True)
-def run_chunk(seed_w, start, stop, rounds, q, phys, talks0, record, of, oi, tf, ti):
+def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
     """Replications start..stop-1; fills of/oi (per replication) and tf/ti (per round).
-
-    talks0 is the talks state before round 1 (world.talks0, an index of K.TALKS_STATES).
 
     Returns the number of trajectory rows written (0 unless record).
     """
@@ -159,7 +157,6 @@ def run_chunk(seed_w, start, stop, rounds, q, phys, talks0, record, of, oi, tf, 
         dpos[:] = 0
         K.init_agents(q, ag)
         K.initial_state(q, phw, s)
-        s[K.S_TALKS] = talks0
         last[:] = K.OPENING
         peak = s[K.S_TENSION]
         resolutions = 0
@@ -167,7 +164,8 @@ def run_chunk(seed_w, start, stop, rounds, q, phys, talks0, record, of, oi, tf, 
         outcome = K.NONE
         outcome_round = -1
         opened = -1
-        opened_last = 0 if talks0 != K.TALKS_NONE else -1  # 0: in force before round 1
+        # 0: talks in force before round 1 (world.talks0)
+        opened_last = 0 if s[K.S_TALKS] != K.TALKS_NONE else -1
         agreed = -1
         breakdowns = 0
         cause = K.CAUSE_NONE
@@ -241,7 +239,6 @@ class Compiled:
         self.phys = K.perceptions_array(cfg)
         self.seed_w = seed_words(cfg.run.seed)
         self.rounds = cfg.run.rounds
-        self.talks0 = K.TALKS_STATES.index(cfg.world.talks0)
 
 
 class Block:
@@ -323,9 +320,7 @@ def simulate(
     cap = n * c.rounds if trajectories else 0
     tf = np.empty((cap, len(TRAJ_FLOAT)))
     ti = np.empty((cap, len(TRAJ_INT)), dtype=np.int64)
-    rows = run_chunk(
-        c.seed_w, start, stop, c.rounds, c.q, c.phys, c.talks0, trajectories, of, oi, tf, ti
-    )
+    rows = run_chunk(c.seed_w, start, stop, c.rounds, c.q, c.phys, trajectories, of, oi, tf, ti)
     if not trajectories:
         return Block(start, stop, of, oi)
     # Keep only the rows written, without holding on to the unused capacity.
