@@ -165,12 +165,21 @@ def odds_and_constraints(fit: Path) -> list[str]:
         out += [
             "",
             f"What the training window constrained: {len(tight)} of {len(rows)} parameters have "
-            f"a posterior spread under {CONSTRAINED:.0%} of the prior's (median and 90% "
-            "interval; default in brackets): "
-            + "; ".join(
-                f"`{r['key']}` {r['median']:.3g} [{r['q05']:.3g}, {r['q95']:.3g}] "
-                f"(default {r['default']:g})"
-                for r in tight
+            f"a posterior spread under {CONSTRAINED:.0%} of the prior's"
+            + (
+                " (median and 90% interval; default in brackets): "
+                + "; ".join(
+                    f"`{r['key']}` {r['median']:.3g} [{r['q05']:.3g}, {r['q95']:.3g}] "
+                    f"(default {r['default']:g})"
+                    for r in tight
+                )
+                if tight
+                else "; the tightest are "
+                + "; ".join(
+                    f"`{r['key']}` {r['median']:.3g} [{r['q05']:.3g}, {r['q95']:.3g}] "
+                    f"(default {r['default']:g}; spread {r['sd_ratio']:.0%} of the prior's)"
+                    for r in rows[:3]
+                )
             )
             + ". The others stay close to their priors: the 19 months of 2016-01..2017-07 do "
             "not tell their values apart. ABC-SMC: "
