@@ -29,7 +29,7 @@ from sim.core import kernels as K
 from sim.core.params import CrisisConfig
 from sim.core.rng import POOL_SIZE, first_blocks_into, seed_words
 from sim.core.world import ROUND_COLUMNS
-from sim.io.files import OUTCOME_COLUMNS, TRAJECTORY_SCHEMA
+from sim.io.files import OUTCOME_COLUMNS, TRAJECTORY_SCHEMA, encode_trajectories
 
 # Per-round columns, split by type, in the order of the trajectories schema (restored on
 # output). Derived from the schema, so a new column is declared in one place.
@@ -378,17 +378,26 @@ def plan(start: int, stop: int, size: int, unit: int) -> list[list[tuple[int, in
 
 
 class Output:
-    """A piece of a run as it goes to disk: its outcomes, outcomes.csv lines, trajectory table."""
+    """A piece of a run as it goes to disk: its outcomes, outcomes.csv lines, trajectories.
 
-    __slots__ = ("block", "lines", "table")
+    The trajectories are a table, or (for a whole block, from `of` with
+    `encode`) that table already encoded as a row group of trajectories.parquet.
+    """
 
-    def __init__(self, block: Block, lines: str, table: pa.Table | None):
-        self.block, self.lines, self.table = block, lines, table
+    __slots__ = ("block", "lines", "table", "encoded")
+
+    def __init__(self, block: Block, lines: str, table: pa.Table | None, encoded=None):
+        self.block, self.lines, self.table, self.encoded = block, lines, table, encoded
 
     @classmethod
-    def of(cls, block: Block) -> Output:
+    def of(cls, block: Block, encode: bool = False) -> Output:
         table = trajectory_table(block) if block.tf is not None else None
-        return cls(Block(block.start, block.stop, block.of, block.oi), outcome_lines(block), table)
+        encoded = None
+        if encode and table is not None and table.num_rows:
+            encoded, table = encode_trajectories(table), None
+        return cls(
+            Block(block.start, block.stop, block.of, block.oi), outcome_lines(block), table, encoded
+        )
 
     @staticmethod
     def join(parts: list[Output]) -> Output:
@@ -400,11 +409,18 @@ class Output:
         return Output(block, "".join(p.lines for p in parts), table)
 
 
-def _task(c: Compiled, pieces: list[tuple[int, int]], trajectories: bool, render: bool) -> list:
-    """One task: its replications in one compiled call, handed back piece by piece."""
+def _task(c: Compiled, pieces: list, trajectories: bool, render: bool, whole=None) -> list:
+    """One task: its replications in one compiled call, handed back piece by piece.
+
+    Rendered, a piece that is a whole block (`whole`) comes back encoded for
+    trajectories.parquet: the parent then only copies bytes.
+    """
     block = simulate(c, pieces[0][0], pieces[-1][1], trajectories)
     parts = [block.part(a, b) for a, b in pieces]
-    return [Output.of(p) for p in parts] if render else parts
+    if not render:
+        return parts
+    whole = whole or [False] * len(parts)
+    return [Output.of(p, encode=w) for p, w in zip(parts, whole, strict=True)]
 
 
 def _pool(workers: int):
@@ -422,22 +438,24 @@ def _pool(workers: int):
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 
-def _pieces(c: Compiled, tasks: list, trajectories: bool, render: bool, workers: int) -> Iterator:
+def _pieces(
+    c: Compiled, tasks: list, wholes: list, trajectories: bool, render: bool, workers: int
+) -> Iterator:
     """Every task's pieces in seed order; at most two tasks per worker in flight."""
     if workers == 1:
-        for task in tasks:
-            yield from _task(c, task, trajectories, render)
+        for task, whole in zip(tasks, wholes, strict=True):
+            yield from _task(c, task, trajectories, render, whole)
         return
     with _pool(workers) as pool:
         pending: deque = deque()
-        todo = iter(tasks)
+        todo = zip(tasks, wholes, strict=True)
         try:
             while True:
                 while len(pending) < 2 * workers:
-                    task = next(todo, None)
+                    task, whole = next(todo, (None, None))
                     if task is None:
                         break
-                    pending.append(pool.submit(_task, c, task, trajectories, render))
+                    pending.append(pool.submit(_task, c, task, trajectories, render, whole))
                 if not pending:
                     return
                 yield from pending.popleft().result()
@@ -455,9 +473,13 @@ def _chunks(cfg, start, stop, size, trajectories, workers, render) -> Iterator:
     seeds = max(0, stop - start)
     workers = workers or worker_count(cfg, seeds)
     tasks = plan(start, stop, size, _unit_size(seeds, workers, cfg.run.rounds))
+    wholes = [
+        [(a - start) % size == 0 and ((b - start) % size == 0 or b == stop) for a, b in task]
+        for task in tasks
+    ]
     join = Output.join if render else Block.join
     held: list = []
-    for piece in _pieces(Compiled(cfg), tasks, trajectories, render, workers):
+    for piece in _pieces(Compiled(cfg), tasks, wholes, trajectories, render, workers):
         held.append(piece)
         end = (piece.block if render else piece).stop
         if (end - start) % size == 0 or end == stop:

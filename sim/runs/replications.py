@@ -189,7 +189,10 @@ def run(cfg: CrisisConfig, outdir: Path | str) -> dict:
         for out in engine.outputs(cfg):
             tally.add_block(out.block)
             outcomes_w.write_lines(out.lines)
-            traj_w.write_table(out.table)
+            if out.encoded is not None:
+                traj_w.write_encoded(out.encoded)
+            elif out.table is not None:
+                traj_w.write_table(out.table)
             if bar is not None:
                 bar.update(len(out.block))
     except BaseException:

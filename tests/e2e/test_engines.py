@@ -82,9 +82,11 @@ def test_long_runs_and_large_seeds_refill_the_streams_alike():
     assert max(m.state.round for m in models) > 64  # some stream refilled
 
 
-def test_files_do_not_depend_on_the_number_of_workers(tmp_path, monkeypatch):
+# 700: blocks larger than a task, joined in the parent; 100: whole blocks encoded by the workers
+@pytest.mark.parametrize("size", [700, 100])
+def test_files_do_not_depend_on_the_number_of_workers(size, tmp_path, monkeypatch):
     cfg = scenario_config("baseline", seeds=3000)
-    cfg.run.batch = 700
+    cfg.run.batch = size
     monkeypatch.setattr(batch, "MIN_SEEDS_PER_WORKER", 500)  # two workers even for 3000 seeds
     runs = {}
     for workers in (1, 2):
@@ -96,7 +98,13 @@ def test_files_do_not_depend_on_the_number_of_workers(tmp_path, monkeypatch):
     for f in DATA:
         assert (runs[1] / f).read_bytes() == (runs[2] / f).read_bytes(), f
     # one row group per block of run.batch seeds, as the Mesa path writes them
-    assert pq.ParquetFile(runs[2] / files.TRAJECTORIES).num_row_groups == 5
+    assert pq.ParquetFile(runs[2] / files.TRAJECTORIES).num_row_groups == -(-3000 // size)
+    # and the file is the one a single ParquetWriter writes from the same blocks
+    one = tmp_path / "one.parquet"
+    with pq.ParquetWriter(one, files.TRAJECTORY_SCHEMA, compression="zstd") as w:
+        for b in batch.blocks(cfg, workers=1):
+            w.write_table(batch.trajectory_table(b))
+    assert one.read_bytes() == (runs[2] / files.TRAJECTORIES).read_bytes()
 
 
 def test_blocks_come_back_in_seed_order_in_run_batch_sizes(monkeypatch):
