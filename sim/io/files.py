@@ -182,12 +182,17 @@ class OutcomeWriter:
             self._tmp.unlink(missing_ok=True)
 
 
-def encode_trajectories(table: pa.Table) -> bytes:
-    """A table of TRAJECTORY_SCHEMA as a whole parquet file of one row group.
+def encode_trajectories(table: pa.Table) -> parquet_parts.Part:
+    """A table of TRAJECTORY_SCHEMA encoded as one row group, as TrajectoryWriter writes it.
 
-    This is what TrajectoryWriter.write_table writes; done in a worker process,
-    it leaves the writer only pages to copy (`TrajectoryWriter.write_encoded`).
+    Done in a worker process, this leaves the writer only pages to copy
+    (`TrajectoryWriter.write_encoded`).
     """
+    return parquet_parts.Part(encode_trajectory_file(table))
+
+
+def encode_trajectory_file(table: pa.Table) -> bytes:
+    """A table of TRAJECTORY_SCHEMA as the bytes of a whole parquet file of one row group."""
     if table.schema != TRAJECTORY_SCHEMA:
         raise ValueError("trajectory table does not match TRAJECTORY_SCHEMA")
     sink = pa.BufferOutputStream()
@@ -228,7 +233,7 @@ class TrajectoryWriter:
         if table.num_rows:
             self.write_encoded(encode_trajectories(table))
 
-    def write_encoded(self, data: bytes) -> None:
+    def write_encoded(self, data: parquet_parts.Part | bytes) -> None:
         """A row group already encoded by `encode_trajectories`."""
         self._parts.add(data)
 

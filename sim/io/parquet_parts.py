@@ -201,6 +201,25 @@ def shift_row_group(rg: list, by: int, ordinal: int) -> None:
             _shift(meta[2], CM_OFFSETS, by)
 
 
+class Part:
+    """A one-row-group parquet file taken apart: its pages and its decoded footer.
+
+    Decoded where it was encoded (a worker process), so the writer only shifts offsets.
+    """
+
+    __slots__ = ("pages", "footer")
+
+    def __init__(self, data: bytes):
+        pages, self.footer = split(data)
+        self.pages = bytes(pages)
+
+    def __getstate__(self):
+        return self.pages, self.footer
+
+    def __setstate__(self, state):
+        self.pages, self.footer = state
+
+
 class Stitcher:
     """Writes one parquet file from whole one-row-group files, in order, to an open binary file."""
 
@@ -211,8 +230,12 @@ class Stitcher:
         self.row_groups: list = []
         self.rows = 0
 
-    def add(self, data: bytes) -> None:
-        pages, footer = split(data)
+    def add(self, data: bytes | Part) -> None:
+        """The next row groups: a whole one-row-group file, or one taken apart (`Part`)."""
+        if isinstance(data, Part):
+            pages, footer = data.pages, data.footer
+        else:
+            pages, footer = split(data)
         if self.footer is None:
             self.fh.write(MAGIC)
             self.pos = len(MAGIC)

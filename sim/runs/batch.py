@@ -13,9 +13,7 @@ lines and tables.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import multiprocessing as mp
 import os
 from collections import deque
@@ -528,11 +526,28 @@ def outcome_rows(block: Block) -> list[tuple]:
 
 
 def outcome_lines(block: Block) -> str:
-    """The block's lines of outcomes.csv (no header), as sim.io.files.OutcomeWriter writes them."""
-    buf = io.StringIO(newline="")
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerows(("" if v is None else v for v in row) for row in outcome_rows(block))
-    return buf.getvalue()
+    """The block's lines of outcomes.csv (no header), as sim.io.files.OutcomeWriter writes them.
+
+    Column by column rather than through csv.writer: the same text (repr of a
+    float, str of an int, no field that needs quoting) in a fraction of the time.
+    """
+    if not len(block):
+        return ""
+    cols = {k: v.tolist() for k, v in block.outcomes.items()}
+    text = {name: list(map(repr, cols[name])) for name in OUT_FLOAT}
+    text.update({name: list(map(str, cols[name])) for name in OUT_INT})
+    text["outcome"] = [OUTCOME_NAMES[v] for v in cols["outcome"]]
+    for name in ("outcome_round", "talks_opened_round", "agreement_round"):
+        text[name] = ["" if v < 0 else s for v, s in zip(cols[name], text[name], strict=True)]
+    text["final_exercises"] = ["True" if v else "False" for v in cols["final_exercises"]]
+    text["war_cause"] = [K.WAR_CAUSES[v] for v in cols["war_cause"]]
+    rows = zip(*(text[name] for name in OUTCOME_COLUMNS), strict=True)
+    return "\n".join(map(",".join, rows)) + "\n"
+
+
+# The names written unquoted: csv.writer would quote none of them.
+assert all(n.isidentifier() for n in OUTCOME_NAMES)
+assert all(not set(n) & set(',"\r\n') for n in K.WAR_CAUSES)
 
 
 def trajectory_rows(block: Block) -> list[tuple]:

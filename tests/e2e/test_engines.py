@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 
 import pyarrow.parquet as pq
@@ -119,3 +121,14 @@ def test_blocks_come_back_in_seed_order_in_run_batch_sizes(monkeypatch):
         assert (b.oi == part.oi).all() and (b.of == part.of).all()
         assert (b.ti == part.ti).all()
         assert ((b.tf == part.tf) | ((b.tf != b.tf) & (part.tf != part.tf))).all()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_outcome_lines_are_what_csv_writer_writes(name):
+    """The batch driver formats outcomes.csv itself; csv.writer is the reference."""
+    block = batch.simulate(scenario_config(name, seeds=400), trajectories=False)
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\n").writerows(
+        ("" if v is None else v for v in row) for row in batch.outcome_rows(block)
+    )
+    assert batch.outcome_lines(block) == buf.getvalue()
