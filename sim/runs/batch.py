@@ -421,6 +421,26 @@ def _task(c: Compiled, pieces: list, trajectories: bool, render: bool, whole=Non
     return [Output.of(p, encode=w) for p, w in zip(parts, whole, strict=True)]
 
 
+def _context():
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["__main__", "sim.runs.worker"])
+    return ctx
+
+
+def start_server() -> None:
+    """Start the server workers are forked from, without waiting for it to load.
+
+    Called early (before the config is composed), its loading overlaps the
+    parent's; `_pool` then finds it running.
+    """
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _pool(workers: int):
     """Worker processes forked from a server that has the main module and the kernels loaded.
 
@@ -429,11 +449,7 @@ def _pool(workers: int):
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["__main__", "sim.runs.worker"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
 
 
 def _pieces(
