@@ -24,7 +24,7 @@ from sim.core.params import CrisisConfig, sources
 from sim.io.files import clear_report
 from sim.io.run import ReportError, Run, is_run, load_run, overrides, subruns, unfinished
 from sim.io.sensitivity import is_sensitivity
-from sim.report import compare, document, events, figures, findings, style, timeline
+from sim.report import compare, document, events, figures, findings, parallel, style, timeline
 from sim.report.document import Code, Document, Link, Section, Table, Text
 
 FIGURES = "figures"
@@ -195,18 +195,20 @@ def run_report(run: Run, formats: list[str] | None = None) -> Path:
     clear_report(run.path)  # no figure of an earlier report survives (e.g. in another format)
     fmts = _formats(run, formats)
     figdir = run.path / FIGURES
-    figs = [
-        figures.outcome_odds([run], figdir, fmts),
-        figures.cumulative_incidence([run], figdir, fmts),
-        figures.escalation_fan([run], figdir, fmts),
-        figures.council(run, figdir, fmts),
-        figures.sanctions(run, figdir, fmts),
-        figures.dprk(run, figdir, fmts),
-        timeline.timeline(run, figdir, fmts),
-    ]
-    goldstein = events.goldstein_figure(run, figdir, fmts)
-    if goldstein is not None:
-        figs.append(goldstein)
+    # (rough cost in seconds, figure): drawn by two processes, kept in this order
+    drawn = parallel.draw(
+        [
+            (0.25, lambda: figures.outcome_odds([run], figdir, fmts)),
+            (0.3, lambda: figures.cumulative_incidence([run], figdir, fmts)),
+            (0.45, lambda: figures.escalation_fan([run], figdir, fmts)),
+            (0.55, lambda: figures.council(run, figdir, fmts)),
+            (0.5, lambda: figures.sanctions(run, figdir, fmts)),
+            (0.55, lambda: figures.dprk(run, figdir, fmts)),
+            (0.95, lambda: timeline.timeline(run, figdir, fmts)),
+            (0.9, lambda: events.goldstein_figure(run, figdir, fmts)),
+        ]
+    )
+    figs = [f for f in drawn if f is not None]  # no Goldstein figure without events
     defaults = asdict(CrisisConfig())
     description = run.config.get("scenario", {}).get("description", "")
     start = f", from {style.month_label(1, run.start)}" if run.start else ""

@@ -165,7 +165,12 @@ def _progress(total: int, enabled: bool):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="seed", desc="replications", leave=False, mininterval=0.5)
+    class Bar(tqdm):
+        monitor_interval = (
+            0  # no monitor thread: it would outlive the bar (see sim.report.parallel)
+        )
+
+    return Bar(total=total, unit="seed", desc="replications", leave=False, mininterval=0.5)
 
 
 def run(cfg: CrisisConfig, outdir: Path | str) -> dict:

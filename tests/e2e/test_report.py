@@ -196,6 +196,31 @@ def test_report_rebuilds_from_a_copy_with_identical_bytes(built, tmp_path):
         assert (copy / rel).read_bytes() == (built / rel).read_bytes(), rel
 
 
+def test_figures_drawn_by_two_processes_are_those_drawn_by_one(built, tmp_path, monkeypatch):
+    from sim.report import parallel
+
+    monkeypatch.setattr(parallel, "PROCESSES", 1)
+    copy = fresh_copy(built, tmp_path / "one")
+    build.report(copy)
+    names = sorted(p.name for p in (built / "figures").iterdir())
+    assert names == sorted(p.name for p in (copy / "figures").iterdir())
+    for rel in ("report.md", "report.html", *(f"figures/{n}" for n in names)):
+        assert (copy / rel).read_bytes() == (built / rel).read_bytes(), rel
+
+
+def test_a_figure_that_fails_in_the_child_fails_the_report(built, tmp_path, monkeypatch):
+    from sim.report import figures
+
+    def broken(*args, **kwargs):
+        raise ReportError("broken figure")
+
+    monkeypatch.setattr(figures, "council", broken)
+    copy = fresh_copy(built, tmp_path / "broken")
+    with pytest.raises(ReportError, match="broken figure"):
+        build.report(copy)
+    assert not (copy / "report.html").exists()
+
+
 def test_crisis_report_console_script(built, tmp_path):
     copy = fresh_copy(built, tmp_path / "copy")
     exe = Path(sys.executable).with_name("crisis-report")
