@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import multiprocessing as mp
 import os
+import sys
 from collections import deque
 from collections.abc import Iterator
 
@@ -435,10 +436,23 @@ def start_server() -> None:
     Called early (before the config is composed), its loading overlaps the
     parent's; `_pool` then finds it running.
     """
-    if _context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+    if _context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
 
+    # The server must import this program from where this process did: given this process's
+    # module path, and not the working directory first (which may hold another copy).
+    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    os.environ["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in sys.path)
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
         forkserver.ensure_running()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _pool(workers: int):
@@ -449,6 +463,7 @@ def _pool(workers: int):
     """
     from concurrent.futures import ProcessPoolExecutor
 
+    start_server()
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
 
 

@@ -132,3 +132,29 @@ def test_outcome_lines_are_what_csv_writer_writes(name):
         ("" if v is None else v for v in row) for row in batch.outcome_rows(block)
     )
     assert batch.outcome_lines(block) == buf.getvalue()
+
+
+def test_workers_import_the_program_the_command_runs_not_one_in_the_working_directory(tmp_path):
+    """The worker server imports from the command's module path, whatever directory it runs in."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import sim
+
+    # another copy of the program in the working directory, whose tasks fail
+    copy = tmp_path / "sim"
+    shutil.copytree(Path(sim.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "runs" / "worker.py").write_text("")
+    with open(copy / "runs" / "batch.py", "a") as fh:
+        fh.write("\ndef _task(*args, **kwargs):\n    raise RuntimeError('the wrong copy')\n")
+    exe = shutil.which("crisis-sim", path=str(Path(sys.executable).parent))
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [exe, "run.seeds=4000", "run.workers=2", "run.rounds=6", "run.progress=false",
+         "report.enabled=false", "run.events=false", f"hydra.run.dir={out}"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (out / files.SUMMARY).is_file()
