@@ -32,7 +32,7 @@ SWEEP_TABLE = "sweep.parquet"
 BASELINE = "baseline"
 # Config sections that say how a run was made, not what world it models.
 NOT_PARAMETERS = ("run.", "report.", "sensitivity.", "scenario.", "task", "play.", "compare.")
-DEFAULT_FORMATS = ("png", "svg")
+DEFAULT_FORMATS = ("png",)  # SVG and PDF on request: drawing them costs time on every run
 
 
 def report(path: Path | str, formats: list[str] | None = None, subrun_reports: bool = True) -> Path:
