@@ -93,6 +93,10 @@ class _Reader:
             fields.append([fid, ctype, value])
 
 
+class _Encoded(list):
+    """List items already encoded (bytes each), written as they are."""
+
+
 class _Writer:
     """Encodes what _Reader decodes, as Thrift's compact protocol writes it."""
 
@@ -125,6 +129,10 @@ class _Writer:
             else:
                 self.out.append(0xF0 | etype)
                 self.varint(len(items))
+            if isinstance(items, _Encoded):
+                for item in items:
+                    self.out += item
+                return
             for item in items:
                 self.value(etype, item)
         elif ctype == _MAP:
@@ -227,7 +235,7 @@ class Stitcher:
         self.fh = fh
         self.pos = 0
         self.footer: list | None = None
-        self.row_groups: list = []
+        self.row_groups = _Encoded()  # each RowGroup encoded once shifted: memory stays small
         self.rows = 0
 
     def add(self, data: bytes | Part) -> None:
@@ -244,7 +252,7 @@ class Stitcher:
         by = self.pos - len(MAGIC)
         for rg in groups:
             shift_row_group(rg, by, len(self.row_groups))
-            self.row_groups.append(rg)
+            self.row_groups.append(encode(rg))  # a struct in a list: same bytes
         self.rows += _field(footer, FM_NUM_ROWS)[2]
         self.fh.write(pages)
         self.pos += len(pages)
