@@ -198,14 +198,14 @@ def run_report(run: Run, formats: list[str] | None = None) -> Path:
     # (rough cost in seconds, figure): drawn by two processes, kept in this order
     drawn = parallel.draw(
         [
-            (0.25, lambda: figures.outcome_odds([run], figdir, fmts)),
-            (0.3, lambda: figures.cumulative_incidence([run], figdir, fmts)),
-            (0.45, lambda: figures.escalation_fan([run], figdir, fmts)),
-            (0.55, lambda: figures.council(run, figdir, fmts)),
-            (0.5, lambda: figures.sanctions(run, figdir, fmts)),
-            (0.55, lambda: figures.dprk(run, figdir, fmts)),
-            (0.95, lambda: timeline.timeline(run, figdir, fmts)),
-            (0.9, lambda: events.goldstein_figure(run, figdir, fmts)),
+            (0.12, lambda: figures.outcome_odds([run], figdir, fmts)),
+            (0.15, lambda: figures.cumulative_incidence([run], figdir, fmts)),
+            (0.2, lambda: figures.escalation_fan([run], figdir, fmts)),
+            (0.3, lambda: figures.council(run, figdir, fmts)),
+            (0.42, lambda: figures.sanctions(run, figdir, fmts)),
+            (0.43, lambda: figures.dprk(run, figdir, fmts)),
+            (0.65, lambda: timeline.timeline(run, figdir, fmts)),
+            (0.65, lambda: events.goldstein_figure(run, figdir, fmts)),
         ]
     )
     figs = [f for f in drawn if f is not None]  # no Goldstein figure without events
