@@ -166,9 +166,8 @@ def _progress(total: int, enabled: bool):
     from tqdm import tqdm
 
     class Bar(tqdm):
-        monitor_interval = (
-            0  # no monitor thread: it would outlive the bar (see sim.report.parallel)
-        )
+        # No monitor thread: it outlives the bar, and a report then cannot fork its drawing.
+        monitor_interval = 0
 
     return Bar(total=total, unit="seed", desc="replications", leave=False, mininterval=0.5)
 
