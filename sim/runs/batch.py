@@ -445,9 +445,16 @@ def start_server() -> None:
     saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
     os.environ["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in sys.path)
     os.environ["PYTHONSAFEPATH"] = "1"
+    # Its stderr is not the user's: Ctrl-C while it loads would print a traceback there,
+    # burying the parent's one line (sim.runs.worker silences the workers the same way).
+    stderr, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
     try:
         forkserver.ensure_running()
     finally:
+        os.dup2(stderr, 2)
+        os.close(stderr)
+        os.close(devnull)
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
