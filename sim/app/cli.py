@@ -253,3 +253,7 @@ def main() -> None:
         if message is None:
             raise
         fail(message)
+
+
+if __name__ == "__main__":  # python -m sim.app.cli, as the crisis-sim command
+    main()
