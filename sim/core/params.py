@@ -414,7 +414,7 @@ class ScenarioInfo:
 @dataclass
 class ReportParams:
     enabled: bool = True
-    formats: list[str] = field(default_factory=lambda: ["png", "svg"])
+    formats: list[str] = field(default_factory=lambda: ["png"])  # SVG, PDF when asked
 
 
 @dataclass

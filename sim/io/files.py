@@ -24,6 +24,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.io import parquet_parts
+
 OUTCOMES_CSV = "outcomes.csv"
 TRAJECTORIES = "trajectories.parquet"
 SUMMARY = "summary.json"
@@ -180,13 +182,38 @@ class OutcomeWriter:
             self._tmp.unlink(missing_ok=True)
 
 
+def encode_trajectories(table: pa.Table) -> parquet_parts.Part:
+    """A table of TRAJECTORY_SCHEMA encoded as one row group, as TrajectoryWriter writes it.
+
+    Done in a worker process, this leaves the writer only pages to copy
+    (`TrajectoryWriter.write_encoded`).
+    """
+    return parquet_parts.Part(encode_trajectory_file(table))
+
+
+def encode_trajectory_file(table: pa.Table) -> bytes:
+    """A table of TRAJECTORY_SCHEMA as the bytes of a whole parquet file of one row group."""
+    if table.schema != TRAJECTORY_SCHEMA:
+        raise ValueError("trajectory table does not match TRAJECTORY_SCHEMA")
+    sink = pa.BufferOutputStream()
+    with pq.ParquetWriter(sink, TRAJECTORY_SCHEMA, compression="zstd") as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
 class TrajectoryWriter:
-    """Streams trajectories.parquet in batches of rows, so memory stays flat."""
+    """Streams trajectories.parquet in batches of rows, so memory stays flat.
+
+    Each batch is one row group, encoded on its own (`encode_trajectories`) and
+    stitched in (sim.io.parquet_parts): the file is the one a single
+    ParquetWriter given the same batches writes, wherever they were encoded.
+    """
 
     def __init__(self, path: Path):
         self.path = path
         self._tmp = partial(path)
-        self._writer = pq.ParquetWriter(self._tmp, TRAJECTORY_SCHEMA, compression="zstd")
+        self._fh = open(self._tmp, "wb")  # noqa: SIM115 (closed in commit/abort)
+        self._parts = parquet_parts.Stitcher(self._fh)
 
     def write(self, rows: Iterable[tuple]) -> None:
         rows = list(rows)
@@ -197,22 +224,31 @@ class TrajectoryWriter:
             pa.array(col, type=field.type)
             for col, field in zip(columns, TRAJECTORY_SCHEMA, strict=True)
         ]
-        self._writer.write_table(pa.Table.from_arrays(arrays, schema=TRAJECTORY_SCHEMA))
+        self.write_table(pa.Table.from_arrays(arrays, schema=TRAJECTORY_SCHEMA))
 
     def write_table(self, table: pa.Table) -> None:
-        """A table of TRAJECTORY_SCHEMA, as one write (one row group per write, as `write`)."""
+        """A table of TRAJECTORY_SCHEMA, as one row group (none if it is empty)."""
         if table.schema != TRAJECTORY_SCHEMA:
             raise ValueError("trajectory table does not match TRAJECTORY_SCHEMA")
         if table.num_rows:
-            self._writer.write_table(table)
+            self.write_encoded(encode_trajectories(table))
+
+    def write_encoded(self, data: parquet_parts.Part | bytes) -> None:
+        """A row group already encoded by `encode_trajectories`."""
+        self._parts.add(data)
 
     def commit(self) -> None:
-        self._writer.close()
+        if self._parts.empty():  # no rows: the file a ParquetWriter given none writes
+            self._fh.close()
+            pq.ParquetWriter(self._tmp, TRAJECTORY_SCHEMA, compression="zstd").close()
+        else:
+            self._parts.finish()
+            self._fh.close()
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
         try:
-            self._writer.close()
+            self._fh.close()
         except OSError:
             pass
         finally:

@@ -25,7 +25,7 @@ from sim.io.files import clear_report
 from sim.io.run import ReportError, Run, is_run, load_run, overrides, subruns, unfinished
 from sim.io.sensitivity import is_sensitivity
 from sim.io.uncertainty import is_uncertainty
-from sim.report import compare, document, events, figures, findings, style, timeline
+from sim.report import compare, document, events, figures, findings, parallel, style, timeline
 from sim.report.document import Code, Document, Link, Section, Table, Text
 
 FIGURES = "figures"
@@ -33,7 +33,7 @@ SWEEP_TABLE = "sweep.parquet"
 BASELINE = "baseline"
 # Config sections that say how a run was made, not what world it models.
 NOT_PARAMETERS = ("run.", "report.", "sensitivity.", "scenario.", "task", "play.", "compare.")
-DEFAULT_FORMATS = ("png", "svg")
+DEFAULT_FORMATS = ("png",)  # SVG and PDF on request: drawing them costs time on every run
 
 
 def report(path: Path | str, formats: list[str] | None = None, subrun_reports: bool = True) -> Path:
@@ -204,18 +204,20 @@ def run_report(run: Run, formats: list[str] | None = None) -> Path:
     clear_report(run.path)  # no figure of an earlier report survives (e.g. in another format)
     fmts = _formats(run, formats)
     figdir = run.path / FIGURES
-    figs = [
-        figures.outcome_odds([run], figdir, fmts),
-        figures.cumulative_incidence([run], figdir, fmts),
-        figures.escalation_fan([run], figdir, fmts),
-        figures.council(run, figdir, fmts),
-        figures.sanctions(run, figdir, fmts),
-        figures.dprk(run, figdir, fmts),
-        timeline.timeline(run, figdir, fmts),
-    ]
-    goldstein = events.goldstein_figure(run, figdir, fmts)
-    if goldstein is not None:
-        figs.append(goldstein)
+    # (rough cost in seconds, figure): drawn by two processes, kept in this order
+    drawn = parallel.draw(
+        [
+            (0.12, lambda: figures.outcome_odds([run], figdir, fmts)),
+            (0.15, lambda: figures.cumulative_incidence([run], figdir, fmts)),
+            (0.2, lambda: figures.escalation_fan([run], figdir, fmts)),
+            (0.3, lambda: figures.council(run, figdir, fmts)),
+            (0.42, lambda: figures.sanctions(run, figdir, fmts)),
+            (0.43, lambda: figures.dprk(run, figdir, fmts)),
+            (0.65, lambda: timeline.timeline(run, figdir, fmts)),
+            (0.65, lambda: events.goldstein_figure(run, figdir, fmts)),
+        ]
+    )
+    figs = [f for f in drawn if f is not None]  # no Goldstein figure without events
     defaults = asdict(CrisisConfig())
     description = run.config.get("scenario", {}).get("description", "")
     start = f", from {style.month_label(1, run.start)}" if run.start else ""

@@ -462,7 +462,7 @@ def report(path: Path | str, formats: list[str] | None = None) -> Path:
     first = load_run(path / df["run_dir"].iloc[0])
     if "scenario" not in swept:  # every job runs the same scenario: name it in the titles
         df.attrs["scenario"] = first.summary.get("scenario")
-    fmts = list(formats or first.config.get("report", {}).get("formats") or ("png", "svg"))
+    fmts = list(formats or first.config.get("report", {}).get("formats") or ("png",))
     figdir = path / FIGURES
     sections: list[Section] = []
 

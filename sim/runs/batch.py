@@ -13,11 +13,10 @@ lines and tables.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import multiprocessing as mp
 import os
+import sys
 from collections import deque
 from collections.abc import Iterator
 
@@ -29,7 +28,7 @@ from sim.core import kernels as K
 from sim.core.params import CrisisConfig
 from sim.core.rng import POOL_SIZE, first_blocks_into, seed_words
 from sim.core.world import ROUND_COLUMNS
-from sim.io.files import OUTCOME_COLUMNS, TRAJECTORY_SCHEMA
+from sim.io.files import OUTCOME_COLUMNS, TRAJECTORY_SCHEMA, encode_trajectories
 
 # Per-round columns, split by type, in the order of the trajectories schema (restored on
 # output). Derived from the schema, so a new column is declared in one place.
@@ -379,17 +378,26 @@ def plan(start: int, stop: int, size: int, unit: int) -> list[list[tuple[int, in
 
 
 class Output:
-    """A piece of a run as it goes to disk: its outcomes, outcomes.csv lines, trajectory table."""
+    """A piece of a run as it goes to disk: its outcomes, outcomes.csv lines, trajectories.
 
-    __slots__ = ("block", "lines", "table")
+    The trajectories are a table, or (for a whole block, from `of` with
+    `encode`) that table already encoded as a row group of trajectories.parquet.
+    """
 
-    def __init__(self, block: Block, lines: str, table: pa.Table | None):
-        self.block, self.lines, self.table = block, lines, table
+    __slots__ = ("block", "lines", "table", "encoded")
+
+    def __init__(self, block: Block, lines: str, table: pa.Table | None, encoded=None):
+        self.block, self.lines, self.table, self.encoded = block, lines, table, encoded
 
     @classmethod
-    def of(cls, block: Block) -> Output:
+    def of(cls, block: Block, encode: bool = False) -> Output:
         table = trajectory_table(block) if block.tf is not None else None
-        return cls(Block(block.start, block.stop, block.of, block.oi), outcome_lines(block), table)
+        encoded = None
+        if encode and table is not None and table.num_rows:
+            encoded, table = encode_trajectories(table), None
+        return cls(
+            Block(block.start, block.stop, block.of, block.oi), outcome_lines(block), table, encoded
+        )
 
     @staticmethod
     def join(parts: list[Output]) -> Output:
@@ -401,11 +409,58 @@ class Output:
         return Output(block, "".join(p.lines for p in parts), table)
 
 
-def _task(c: Compiled, pieces: list[tuple[int, int]], trajectories: bool, render: bool) -> list:
-    """One task: its replications in one compiled call, handed back piece by piece."""
+def _task(c: Compiled, pieces: list, trajectories: bool, render: bool, whole=None) -> list:
+    """One task: its replications in one compiled call, handed back piece by piece.
+
+    Rendered, a piece that is a whole block (`whole`) comes back encoded for
+    trajectories.parquet: the parent then only copies bytes.
+    """
     block = simulate(c, pieces[0][0], pieces[-1][1], trajectories)
     parts = [block.part(a, b) for a, b in pieces]
-    return [Output.of(p) for p in parts] if render else parts
+    if not render:
+        return parts
+    whole = whole or [False] * len(parts)
+    return [Output.of(p, encode=w) for p, w in zip(parts, whole, strict=True)]
+
+
+def _context():
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["__main__", "sim.runs.worker"])
+    return ctx
+
+
+def start_server() -> None:
+    """Start the server workers are forked from, without waiting for it to load.
+
+    Called early (before the config is composed), its loading overlaps the
+    parent's; `_pool` then finds it running.
+    """
+    if _context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    # The server must import this program from where this process did: given this process's
+    # module path, and not the working directory first (which may hold another copy).
+    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    os.environ["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in sys.path)
+    os.environ["PYTHONSAFEPATH"] = "1"
+    # Its stderr is not the user's: Ctrl-C while it loads would print a traceback there,
+    # burying the parent's one line (sim.runs.worker silences the workers the same way).
+    stderr, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        forkserver.ensure_running()
+    finally:
+        os.dup2(stderr, 2)
+        os.close(stderr)
+        os.close(devnull)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _pool(workers: int):
@@ -416,29 +471,28 @@ def _pool(workers: int):
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["__main__", "sim.runs.worker"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    start_server()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
 
 
-def _pieces(c: Compiled, tasks: list, trajectories: bool, render: bool, workers: int) -> Iterator:
+def _pieces(
+    c: Compiled, tasks: list, wholes: list, trajectories: bool, render: bool, workers: int
+) -> Iterator:
     """Every task's pieces in seed order; at most two tasks per worker in flight."""
     if workers == 1:
-        for task in tasks:
-            yield from _task(c, task, trajectories, render)
+        for task, whole in zip(tasks, wholes, strict=True):
+            yield from _task(c, task, trajectories, render, whole)
         return
     with _pool(workers) as pool:
         pending: deque = deque()
-        todo = iter(tasks)
+        todo = zip(tasks, wholes, strict=True)
         try:
             while True:
                 while len(pending) < 2 * workers:
-                    task = next(todo, None)
+                    task, whole = next(todo, (None, None))
                     if task is None:
                         break
-                    pending.append(pool.submit(_task, c, task, trajectories, render))
+                    pending.append(pool.submit(_task, c, task, trajectories, render, whole))
                 if not pending:
                     return
                 yield from pending.popleft().result()
@@ -456,9 +510,13 @@ def _chunks(cfg, start, stop, size, trajectories, workers, render) -> Iterator:
     seeds = max(0, stop - start)
     workers = workers or worker_count(cfg, seeds)
     tasks = plan(start, stop, size, _unit_size(seeds, workers, cfg.run.rounds))
+    wholes = [
+        [(a - start) % size == 0 and ((b - start) % size == 0 or b == stop) for a, b in task]
+        for task in tasks
+    ]
     join = Output.join if render else Block.join
     held: list = []
-    for piece in _pieces(Compiled(cfg), tasks, trajectories, render, workers):
+    for piece in _pieces(Compiled(cfg), tasks, wholes, trajectories, render, workers):
         held.append(piece)
         end = (piece.block if render else piece).stop
         if (end - start) % size == 0 or end == stop:
@@ -507,11 +565,28 @@ def outcome_rows(block: Block) -> list[tuple]:
 
 
 def outcome_lines(block: Block) -> str:
-    """The block's lines of outcomes.csv (no header), as sim.io.files.OutcomeWriter writes them."""
-    buf = io.StringIO(newline="")
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerows(("" if v is None else v for v in row) for row in outcome_rows(block))
-    return buf.getvalue()
+    """The block's lines of outcomes.csv (no header), as sim.io.files.OutcomeWriter writes them.
+
+    Column by column rather than through csv.writer: the same text (repr of a
+    float, str of an int, no field that needs quoting) in a fraction of the time.
+    """
+    if not len(block):
+        return ""
+    cols = {k: v.tolist() for k, v in block.outcomes.items()}
+    text = {name: list(map(repr, cols[name])) for name in OUT_FLOAT}
+    text.update({name: list(map(str, cols[name])) for name in OUT_INT})
+    text["outcome"] = [OUTCOME_NAMES[v] for v in cols["outcome"]]
+    for name in ("outcome_round", "talks_opened_round", "agreement_round"):
+        text[name] = ["" if v < 0 else s for v, s in zip(cols[name], text[name], strict=True)]
+    text["final_exercises"] = ["True" if v else "False" for v in cols["final_exercises"]]
+    text["war_cause"] = [K.WAR_CAUSES[v] for v in cols["war_cause"]]
+    rows = zip(*(text[name] for name in OUTCOME_COLUMNS), strict=True)
+    return "\n".join(map(",".join, rows)) + "\n"
+
+
+# The names written unquoted: csv.writer would quote none of them.
+assert all(n.isidentifier() for n in OUTCOME_NAMES)
+assert all(not set(n) & set(',"\r\n') for n in K.WAR_CAUSES)
 
 
 def trajectory_rows(block: Block) -> list[tuple]:

@@ -165,7 +165,11 @@ def _progress(total: int, enabled: bool):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="seed", desc="replications", leave=False, mininterval=0.5)
+    class Bar(tqdm):
+        # No monitor thread: it outlives the bar, and a report then cannot fork its drawing.
+        monitor_interval = 0
+
+    return Bar(total=total, unit="seed", desc="replications", leave=False, mininterval=0.5)
 
 
 def run(cfg: CrisisConfig, outdir: Path | str) -> dict:
@@ -189,7 +193,10 @@ def run(cfg: CrisisConfig, outdir: Path | str) -> dict:
         for out in engine.outputs(cfg):
             tally.add_block(out.block)
             outcomes_w.write_lines(out.lines)
-            traj_w.write_table(out.table)
+            if out.encoded is not None:
+                traj_w.write_encoded(out.encoded)
+            elif out.table is not None:
+                traj_w.write_table(out.table)
             if bar is not None:
                 bar.update(len(out.block))
     except BaseException:

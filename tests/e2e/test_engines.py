@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 
 import pyarrow.parquet as pq
@@ -82,9 +84,11 @@ def test_long_runs_and_large_seeds_refill_the_streams_alike():
     assert max(m.state.round for m in models) > 64  # some stream refilled
 
 
-def test_files_do_not_depend_on_the_number_of_workers(tmp_path, monkeypatch):
+# 700: blocks larger than a task, joined in the parent; 100: whole blocks encoded by the workers
+@pytest.mark.parametrize("size", [700, 100])
+def test_files_do_not_depend_on_the_number_of_workers(size, tmp_path, monkeypatch):
     cfg = scenario_config("baseline", seeds=3000)
-    cfg.run.batch = 700
+    cfg.run.batch = size
     monkeypatch.setattr(batch, "MIN_SEEDS_PER_WORKER", 500)  # two workers even for 3000 seeds
     runs = {}
     for workers in (1, 2):
@@ -96,7 +100,13 @@ def test_files_do_not_depend_on_the_number_of_workers(tmp_path, monkeypatch):
     for f in DATA:
         assert (runs[1] / f).read_bytes() == (runs[2] / f).read_bytes(), f
     # one row group per block of run.batch seeds, as the Mesa path writes them
-    assert pq.ParquetFile(runs[2] / files.TRAJECTORIES).num_row_groups == 5
+    assert pq.ParquetFile(runs[2] / files.TRAJECTORIES).num_row_groups == -(-3000 // size)
+    # and the file is the one a single ParquetWriter writes from the same blocks
+    one = tmp_path / "one.parquet"
+    with pq.ParquetWriter(one, files.TRAJECTORY_SCHEMA, compression="zstd") as w:
+        for b in batch.blocks(cfg, workers=1):
+            w.write_table(batch.trajectory_table(b))
+    assert one.read_bytes() == (runs[2] / files.TRAJECTORIES).read_bytes()
 
 
 def test_blocks_come_back_in_seed_order_in_run_batch_sizes(monkeypatch):
@@ -111,3 +121,40 @@ def test_blocks_come_back_in_seed_order_in_run_batch_sizes(monkeypatch):
         assert (b.oi == part.oi).all() and (b.of == part.of).all()
         assert (b.ti == part.ti).all()
         assert ((b.tf == part.tf) | ((b.tf != b.tf) & (part.tf != part.tf))).all()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_outcome_lines_are_what_csv_writer_writes(name):
+    """The batch driver formats outcomes.csv itself; csv.writer is the reference."""
+    block = batch.simulate(scenario_config(name, seeds=400), trajectories=False)
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\n").writerows(
+        ("" if v is None else v for v in row) for row in batch.outcome_rows(block)
+    )
+    assert batch.outcome_lines(block) == buf.getvalue()
+
+
+def test_workers_import_the_program_the_command_runs_not_one_in_the_working_directory(tmp_path):
+    """The worker server imports from the command's module path, whatever directory it runs in."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import sim
+
+    # another copy of the program in the working directory, whose tasks fail
+    copy = tmp_path / "sim"
+    shutil.copytree(Path(sim.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "runs" / "worker.py").write_text("")
+    with open(copy / "runs" / "batch.py", "a") as fh:
+        fh.write("\ndef _task(*args, **kwargs):\n    raise RuntimeError('the wrong copy')\n")
+    exe = shutil.which("crisis-sim", path=str(Path(sys.executable).parent))
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [exe, "run.seeds=4000", "run.workers=2", "run.rounds=6", "run.progress=false",
+         "report.enabled=false", "run.events=false", f"hydra.run.dir={out}"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (out / files.SUMMARY).is_file()

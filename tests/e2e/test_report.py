@@ -67,7 +67,7 @@ def run_dir(tmp_path_factory) -> Path:
 def built(run_dir, tmp_path_factory) -> Path:
     """The same run with its report built."""
     out = fresh_copy(run_dir, tmp_path_factory.mktemp("built") / "run")
-    build.report(out)
+    build.report(out, formats=["png", "svg"])
     return out
 
 
@@ -89,6 +89,13 @@ def test_every_figure_is_produced_in_png_and_svg(built):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
         assert svg.read_text().lstrip().startswith("<?xml"), name
     assert not list(built.rglob("*.partial")), "a temporary file was left behind"
+
+
+def test_a_run_report_writes_png_only_unless_other_formats_are_asked(run_dir, tmp_path):
+    copy = fresh_copy(run_dir, tmp_path / "plain")
+    build.report(copy)
+    assert sorted(p.suffix for p in (copy / "figures").iterdir()) == [".png"] * len(RUN_FIGURES)
+    assert ".svg" not in (copy / "report.md").read_text()
 
 
 def test_figures_are_150_dpi_and_titled_with_scenario_and_n(built):
@@ -190,10 +197,35 @@ def test_document_escapes_text_and_writes_atomically(tmp_path):
 
 def test_report_rebuilds_from_a_copy_with_identical_bytes(built, tmp_path):
     copy = fresh_copy(built, tmp_path / "elsewhere")
-    html = build.report(copy)
+    html = build.report(copy, formats=["png", "svg"])
     assert html == copy / "report.html"
     for rel in ("report.md", "report.html", "figures/sanctions.svg", "figures/timeline.png"):
         assert (copy / rel).read_bytes() == (built / rel).read_bytes(), rel
+
+
+def test_figures_drawn_by_two_processes_are_those_drawn_by_one(built, tmp_path, monkeypatch):
+    from sim.report import parallel
+
+    monkeypatch.setattr(parallel, "PROCESSES", 1)
+    copy = fresh_copy(built, tmp_path / "one")
+    build.report(copy, formats=["png", "svg"])
+    names = sorted(p.name for p in (built / "figures").iterdir())
+    assert names == sorted(p.name for p in (copy / "figures").iterdir())
+    for rel in ("report.md", "report.html", *(f"figures/{n}" for n in names)):
+        assert (copy / rel).read_bytes() == (built / rel).read_bytes(), rel
+
+
+def test_a_figure_that_fails_in_the_child_fails_the_report(built, tmp_path, monkeypatch):
+    from sim.report import figures
+
+    def broken(*args, **kwargs):
+        raise ReportError("broken figure")
+
+    monkeypatch.setattr(figures, "council", broken)
+    copy = fresh_copy(built, tmp_path / "broken")
+    with pytest.raises(ReportError, match="broken figure"):
+        build.report(copy)
+    assert not (copy / "report.html").exists()
 
 
 def test_crisis_report_console_script(built, tmp_path):
