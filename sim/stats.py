@@ -166,8 +166,19 @@ def cumulative_incidence(outcomes: pd.DataFrame, rounds: int, names: list[str]) 
 TALKS_UNDER_WAY = ("negotiating", "agreement")
 
 
+def talks_counts(rounds_of_rows, talks_of_rows, going, rounds: int) -> dict[str, np.ndarray]:
+    """Runs in each talks state at the end of each round (0..rounds), from trajectory rows.
+
+    `going` marks the rows of runs that did not end in that round.
+    """
+    r = np.asarray(rounds_of_rows, np.int64)
+    t = np.asarray(talks_of_rows, dtype=object)
+    ok = np.asarray(going, bool)
+    return {s: np.bincount(r[ok & (t == s)], minlength=rounds + 1) for s in TALKS_UNDER_WAY}
+
+
 def state_by_month(
-    outcomes: pd.DataFrame, by_round: RoundStats, seeds: int, names: list[str]
+    outcomes: pd.DataFrame, talks: dict, rounds: int, seeds: int, names: list[str]
 ) -> pd.DataFrame:
     """Share of all runs in each state at the end of each round (rows sum to 1).
 
@@ -175,13 +186,15 @@ def state_by_month(
     the runs still in crisis are split into a freeze agreement in force,
     negotiations under way, and a crisis without talks (`standoff`). Talks do not
     end a run, so a run can move in and out of them; at the horizon the talks
-    states together are the `talks` outcome.
+    states together are the `talks` outcome. `talks` maps each state of
+    TALKS_UNDER_WAY to the number of runs in it at the end of each round, indexed
+    0..rounds (`RoundStats.talks`, or `talks_counts`).
     """
     ended = [k for k in names if k not in (STANDOFF, "talks")]
-    cif = cumulative_incidence(outcomes, by_round.rounds, names)[ended].copy()
+    cif = cumulative_incidence(outcomes, rounds, names)[ended].copy()
     n = max(seeds, 1)
     for state in TALKS_UNDER_WAY:
-        cif[state] = by_round.talks[state][1:] / n
+        cif[state] = np.asarray(talks[state][1 : rounds + 1]) / n
     cif[STANDOFF] = 1.0 - cif.sum(axis=1)
     return cif
 
@@ -381,9 +394,9 @@ class RoundStats:
                 total += np.bincount(r[ok], weights=v[ok], minlength=R)
             tabled = ~np.isnan(_floats(batch, "resolution_drafted"))
             going = np.array([not o for o in _strings(batch, "outcome")], dtype=bool)
-            talks = _strings(batch, "talks")
+            counts = talks_counts(r, _strings(batch, "talks"), going, rounds)
             for state, acc in self.talks.items():
-                acc += np.bincount(r[going & (talks == state)], minlength=R)
+                acc += counts[state]
             for (actor, vote), acc in self.votes.items():
                 cast = _strings(batch, f"{actor}_vote")
                 acc += np.bincount(r[tabled & (cast == vote)], minlength=R)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import solara
 from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz, make_plot_component
@@ -23,7 +24,13 @@ from sim.app.explorer import (
     scenarios,
 )
 from sim.core.params import ACTOR_NAMES
-from sim.report.style import month_label, outcome_color, outcome_label
+from sim.report.style import (
+    TALKS_STATE_COLORS,
+    TALKS_STATE_LABELS,
+    month_label,
+    outcome_color,
+    outcome_label,
+)
 
 EXPLAINED = ("us", "china", "china enforcement", "russia", "dprk")
 CSS = """
@@ -51,6 +58,14 @@ def _shade(score: float | None) -> str:
     return "#eeeeee"
 
 
+def _dark(colour: str) -> bool:
+    """Whether white text reads better than dark on a #rrggbb background."""
+    if not (colour.startswith("#") and len(colour) == 7):
+        return False
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b < 140
+
+
 def lanes_html(model: ExplorerModel, last: int = 60) -> str:
     lanes = model.lanes()
     n = len(lanes[0][1])
@@ -66,11 +81,12 @@ def lanes_html(model: ExplorerModel, last: int = 60) -> str:
         for cell in cells[first:]:
             colour = _shade(goldstein(name, cell))
             if name == "Talks / outcome" and cell:
-                colour = outcome_color(cell.replace(" ", "_"))
+                colour = TALKS_STATE_COLORS.get(cell) or outcome_color(cell.replace(" ", "_"))
             elif name == "UN Security Council" and cell.startswith("adopted"):
                 colour = _shade(-8.0)
+            ink = "#ffffff" if _dark(colour) else "#222222"
             text = html.escape(cell.replace("_", " "))
-            tds.append(f"<td style='background:{colour}'>{text}</td>")
+            tds.append(f"<td style='background:{colour}; color:{ink}'>{text}</td>")
         rows.append(f"<tr><th class='lane'>{html.escape(name)}</th>{''.join(tds)}</tr>")
     return (
         # right-to-left scrolling starts the view at the newest round; the table reads left to right
@@ -128,8 +144,9 @@ def Explanation(model: ExplorerModel):
         by = "the person in the seat" if e.by == "player" else "the model"
         solara.Markdown(
             f"Round {model.crisis.state.round}: {who} chose **{e.chosen}** ({by}). "
-            "Each option's value is the actor's own prediction of the next round; the "
-            "probability is the model's logit rule, softmax(rationality \u00d7 value)."
+            "Each option's value is the actor's own valuation of the coming months, against "
+            "its prediction of its counterpart's move; the probability is the model's logit "
+            "rule, softmax(rationality \u00d7 value)."
         )
         solara.HTML(tag="div", unsafe_innerHTML=options_html(e.options, e.chosen))
 
@@ -202,15 +219,23 @@ def odds_html(summary: dict) -> str:
 
 
 def incidence_figure(result: dict, start: str) -> Figure:
-    fig = Figure(figsize=(6.0, 3.2), layout="constrained")
+    """Where the runs stand month by month: ended outcomes stacked, then talks states."""
+    states = result["states"]
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
     ax = fig.subplots()
-    for o, cum in result["incidence"].items():
-        ax.step(range(len(cum)), [100 * c for c in cum], where="post", color=outcome_color(o),
-                label=outcome_label(o))  # fmt: skip
+    colors = {**{o: outcome_color(o) for o in states.columns}, **TALKS_STATE_COLORS}
+    labels = {**{o: outcome_label(o) for o in states.columns}, **TALKS_STATE_LABELS}
+    labels["standoff"] = "In crisis, no talks"
+    x = np.arange(0.5, len(states) + 1.5)
+    ys = [100 * np.append(states[c].to_numpy(), states[c].iloc[-1]) for c in states.columns]
+    ax.stackplot(x, ys, colors=[colors[c] for c in states.columns], step="post",
+                 labels=[labels[c] for c in states.columns])  # fmt: skip
+    ax.set_xlim(0.5, len(states) + 0.5)
+    ax.set_ylim(0, 100)
     ax.set_xlabel(f"round (1 = {month_label(1, start)})")
-    ax.set_ylabel("cumulative incidence (%)")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
+    ax.set_ylabel("share of runs (%)")
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], names[::-1], fontsize=7, loc="center left", bbox_to_anchor=(1, 0.5))
     return fig
 
 

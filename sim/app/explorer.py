@@ -18,7 +18,7 @@ import numpy as np
 from sim.app.game import Game
 from sim.app.resources import CONFIGS
 from sim.core.ladder import MENUS
-from sim.core.outcomes import OUTCOMES, STANDOFF
+from sim.core.outcomes import OUTCOMES
 from sim.core.params import CrisisConfig, label, validate, walk
 from sim.report.style import month_label
 
@@ -234,22 +234,35 @@ def goldstein(actor_lane: str, move: str) -> float | None:
 
 
 def ensemble(cfg: CrisisConfig, seeds: int) -> dict:
-    """Outcome odds (95% Wilson) and cumulative incidence of `seeds` replications of `cfg`.
+    """Outcome odds (95% Wilson) and where the runs stand month by month, over `seeds` runs.
 
-    The one entry point of the ensemble tab: replications 0..seeds-1, the same streams
-    as `crisis-sim run.seeds=<seeds>` with the same settings.
+    The one entry point of the ensemble tab: replications 0..seeds-1 in the batch
+    driver, the same streams as `crisis-sim run.seeds=<seeds>` with the same settings.
+    `states` is `sim.stats.state_by_month`: ended outcomes cumulated, the runs still in
+    crisis split by talks state.
     """
-    from sim.runs.replications import Tally, replications
+    import pandas as pd
+
+    from sim import stats
+    from sim.core import kernels as K
+    from sim.runs import batch
+    from sim.runs.replications import Tally
 
     cfg = copy.deepcopy(cfg)
     cfg.run.seeds = seeds
+    block = batch.simulate(cfg, 0, seeds)
     tally = Tally(cfg.run.rounds)
-    for m in replications(cfg, 0, seeds):
-        tally.add(m)
-    summary = tally.summary(cfg)
-    incidence = {
-        o: (np.cumsum(tally.by_round[o]) / max(tally.n, 1)).tolist()
-        for o in OUTCOMES
-        if o != STANDOFF
-    }
-    return {"summary": summary, "incidence": incidence}
+    tally.add_block(block)
+    o, t = block.outcomes, block.trajectories
+    ended = o["outcome_round"] >= 0
+    outcomes = pd.DataFrame(
+        {
+            "outcome": [OUTCOMES[k] for k in o["outcome"]],
+            "outcome_round": np.where(ended, o["outcome_round"], np.nan),
+        }
+    )
+    talks = stats.talks_counts(
+        t["round"], [K.TALKS_STATES[k] for k in t["talks"]], t["outcome"] < 0, cfg.run.rounds
+    )
+    states = stats.state_by_month(outcomes, talks, cfg.run.rounds, seeds, list(OUTCOMES))
+    return {"summary": tally.summary(cfg), "states": states}

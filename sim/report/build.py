@@ -32,7 +32,8 @@ FIGURES = "figures"
 SWEEP_TABLE = "sweep.parquet"
 BASELINE = "baseline"
 # Config sections that say how a run was made, not what world it models.
-NOT_PARAMETERS = ("run.", "report.", "sensitivity.", "scenario.", "task", "play.", "compare.")
+# The model's parameters; everything else in a config is how it was run or reported.
+MODEL_PARAMETERS = ("actors.", "world.", "council.")
 DEFAULT_FORMATS = ("png",)  # SVG and PDF on request: drawing them costs time on every run
 
 
@@ -116,7 +117,7 @@ def flatten(d: dict, prefix: str = "") -> dict[str, object]:
 def parameter_changes(config: dict, reference: dict) -> list[tuple[str, object, object]]:
     """(key, reference value, value) for each model parameter that differs."""
     a, b = flatten(config), flatten(reference)
-    keys = sorted(k for k in a.keys() | b.keys() if not k.startswith(NOT_PARAMETERS))
+    keys = sorted(k for k in a.keys() | b.keys() if k.startswith(MODEL_PARAMETERS))
     return [(k, b.get(k, "(absent)"), a.get(k, "(absent)")) for k in keys if a.get(k) != b.get(k)]
 
 

@@ -142,7 +142,7 @@ def cumulative_incidence(runs: list[Run], outdir: Path, formats) -> Figure:
     labels = {**{o: _label(o) for o in ended}, **style.TALKS_STATE_LABELS}
     labels["standoff"] = "In crisis, no talks"
     for ax, run in zip(axes[0], runs, strict=True):
-        share = stats.state_by_month(run.outcomes, run.by_round, run.seeds, names)
+        share = stats.state_by_month(run.outcomes, run.by_round.talks, run.rounds, run.seeds, names)
         x = np.arange(0.5, run.rounds + 1.5)
         ys = [np.append(share[o].to_numpy(), share[o].iloc[-1]) * PCT for o in order]
         ax.stackplot(

@@ -74,8 +74,11 @@ def test_the_ensemble_is_the_runs_tally(config):
     for m in replications(cfg, 0, 30):
         tally.add(m)
     assert result["summary"] == tally.summary(cfg)
-    for o, cum in result["incidence"].items():
-        assert cum[-1] == pytest.approx(tally.counts[o] / 30)
+    last = result["states"].iloc[-1]
+    for o in ("war", "nuclear_war", "collapse", "standoff"):
+        assert last[o] == pytest.approx(tally.counts[o] / 30)
+    assert last["negotiating"] + last["agreement"] == pytest.approx(tally.counts["talks"] / 30)
+    assert (result["states"].sum(axis=1) - 1.0).abs().max() < 1e-12
 
 
 def _imports(path: Path) -> set[str]:

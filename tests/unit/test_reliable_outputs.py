@@ -177,7 +177,9 @@ def test_the_month_by_month_states_add_up_and_end_at_the_outcomes(streamed_run):
     from sim import stats
 
     run = streamed_run
-    share = stats.state_by_month(run.outcomes, run.by_round, run.seeds, run.outcome_names)
+    share = stats.state_by_month(
+        run.outcomes, run.by_round.talks, run.rounds, run.seeds, run.outcome_names
+    )
     assert (share.sum(axis=1) - 1.0).abs().max() < 1e-12
     assert (share >= -1e-12).all().all()
     final = share.iloc[-1]
