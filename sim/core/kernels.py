@@ -454,19 +454,19 @@ def state_array(s) -> np.ndarray:
 
 
 # ================================================================ Python's builtins
-@njit(cache=True, _nrt=False, inline="always")
+@njit(cache=True, _nrt=False, error_model="numpy", inline="always")
 def pymax(a, b):
     """Python's max(a, b): the first unless the second is greater."""
     return b if b > a else a
 
 
-@njit(cache=True, _nrt=False, inline="always")
+@njit(cache=True, _nrt=False, error_model="numpy", inline="always")
 def pymin(a, b):
     """Python's min(a, b): the first unless the second is smaller."""
     return b if b < a else a
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def pysum(w, n):
     """Python's sum(w[:n]) of floats (start 0): CPython's Neumaier-compensated sum."""
     f = w[0]
@@ -484,7 +484,7 @@ def pysum(w, n):
     return f
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def inv_cdf(p):
     """statistics.NormalDist().inv_cdf(p) (Wichura AS241, as CPython computes it)."""
     mu = 0.0
@@ -631,7 +631,7 @@ def inv_cdf(p):
 
 
 # ================================================================ random streams
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def dice(k, dbuf, dpos, ent, rs):
     """The next uniform of stream k, continuing into the next keyed block past its end.
 
@@ -647,27 +647,27 @@ def dice(k, dbuf, dpos, ent, rs):
 
 
 # ================================================================ enforcement
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def pressure(level, china_enf, russia_enf, ph):
     other = 1.0 - ph[P_CHINA_SHARE] - ph[P_RUSSIA_SHARE]
     weighted = ph[P_CHINA_SHARE] * china_enf + ph[P_RUSSIA_SHARE] * russia_enf
     return level * (weighted + other * ph[P_OTHER_ENF]) * (1.0 - ph[P_LEAKAGE])
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def projected_stability(stability, press, ph, horizon):
     drift = ph[P_STAB_RECOVERY] * (ph[P_STAB_EQ] - stability) - ph[P_PRESSURE_IMPACT] * press
     return stability + horizon * drift
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def russia_enforcement(china_level, follow_china, shield):
     own = follow_china * china_level + (1.0 - follow_china) * RUSSIA_OWN_LEVEL
     return own * (1.0 - shield)
 
 
 # ================================================================ world
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def collapse_hazard(stability, ph):
     """1 at or below the floor, falling by e^-steepness per band of stability above it.
 
@@ -678,7 +678,7 @@ def collapse_hazard(stability, ph):
     return 1.0 if x <= 0.0 else math.exp(-ph[P_COLLAPSE_STEEPNESS] * x)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def initial_state(q, ph, out):
     """The world before round 1 (August 2017), into out."""
     exercises = q[Q_US_EXERCISES]
@@ -706,7 +706,7 @@ def initial_state(q, ph, out):
     return None
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out):
     """The state one round on, given the round's decisions, into out (out is not s). Pure.
 
@@ -810,7 +810,7 @@ def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, o
     return None
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def negotiate(before, x, q, ph, u):
     """The chance steps of talks this round, on the state x after `transition`; one draw u.
 
@@ -840,7 +840,7 @@ def negotiate(before, x, q, ph, u):
     return EV_NONE
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def war_cause(x, us, dprk, outcome):
     """How a war this round began: a chosen strike or attack (decision) or an accident."""
     if outcome != O_WAR and outcome != O_NUCLEAR_WAR:  # noqa: PLR1714
@@ -853,7 +853,7 @@ def war_cause(x, us, dprk, outcome):
 
 
 # ================================================================ outcomes
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def draw(x, u):
     """The outcome this round ends in, or NONE (-1) if the crisis goes on.
 
@@ -875,14 +875,14 @@ def draw(x, u):
     return NONE
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def final_outcome(x):
     """The outcome of a run that reached its horizon: talks in force, or a standoff."""
     return O_TALKS if x[S_TALKS] != TALKS_NONE else O_STANDOFF
 
 
 # ================================================================ choice
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def logit_choice(utilities, n, rationality, u, w):
     """Index of utilities[:n] drawn with probability proportional to exp(rationality * utility).
 
@@ -903,7 +903,7 @@ def logit_choice(utilities, n, rationality, u, w):
     return n - 1
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def logit_probabilities(utilities, n, rationality, out):
     """The probabilities logit_choice picks each of utilities[:n] with, into out."""
     top = utilities[0]
@@ -918,23 +918,23 @@ def logit_probabilities(utilities, n, rationality, out):
     return None
 
 
-@njit(cache=True, _nrt=False, inline="always")
+@njit(cache=True, _nrt=False, error_model="numpy", inline="always")
 def hazard_cost(x, q):
     return q[Q_WAR_WEIGHT] * x[S_WAR] + q[Q_NUCLEAR_WEIGHT] * x[S_NUCLEAR]
 
 
-@njit(cache=True, _nrt=False, inline="always")
+@njit(cache=True, _nrt=False, error_model="numpy", inline="always")
 def in_talks(x):
     return 1.0 if x[S_TALKS] != TALKS_NONE else 0.0
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def sigmoid(x):
     return 1.0 / (1.0 + math.exp(-x))
 
 
 # ================================================================ US
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def us_observe(ag, q, china_enf, last_dprk, u):
     """US.observe, given the state's china_enforcement and one draw u of the noise stream."""
     lr = q[Q_LEARNING]
@@ -945,7 +945,7 @@ def us_observe(ag, q, china_enf, last_dprk, u):
     ag[A_US_BELIEF] += lr * (MOVE_OPENNESS[last_dprk] - ag[A_US_BELIEF])
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def us_options(exercises, q, out):
     """US.options into out; returns how many."""
     n = 0
@@ -961,7 +961,7 @@ def us_options(exercises, q, out):
     return n
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def us_draft(sanctions_level, last_dprk, base, ag, q):
     """US.draft: the strength of the draft tabled this round, 0.0 for none."""
     severity = MOVE_DRAFT_SEVERITY[last_dprk]
@@ -972,7 +972,7 @@ def us_draft(sanctions_level, last_dprk, base, ag, q):
     return pymin(1.0, base + severity + 0.05 * q[Q_US_HAWK] + 0.05 * distrust)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def us_utility(x, move, last, ag, q):
     """The US's value of a predicted state.
 
@@ -1001,7 +1001,7 @@ def us_utility(x, move, last, ag, q):
     return value
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def us_scores(s, adopted, russia_enf, last, ag, q, ph, opts, util, x):
     """The US's options into opts and their utilities into util; returns how many.
 
@@ -1013,20 +1013,20 @@ def us_scores(s, adopted, russia_enf, last, ag, q, ph, opts, util, x):
     return anticipate(ACT_US, s, adopted, ce, russia_enf, last, ag, q, ph, opts, n, util, x)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def us_value(s, adopted, ce, russia_enf, move, last, ag, q, ph, x):
     """The US's value of one move over the coming month (x receives the predicted state)."""
     transition(s, adopted, ce, russia_enf, move, last[1], last[2], last[3], ph, x)
     return us_utility(x, move, last, ag, q)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def us_seen_enforcement(ag, ph):
     """The enforcement the US expects of China: its belief of what China delivers."""
     return pymin(1.0, ag[A_US_TRUST] / pymax(1e-9, 1.0 - ph[P_SKIRTING]))
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def us_myopic(s, adopted, russia_enf, last, ag, q, ph, opts, util, x):
     """The US's options valued on next month alone, the others repeating last month's moves."""
     n = us_options(s[S_EXERCISES] != 0.0, q, opts)
@@ -1036,7 +1036,7 @@ def us_myopic(s, adopted, russia_enf, last, ag, q, ph, opts, util, x):
     return n
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def us_choose(s, adopted, russia_enf, last, ag, q, ph, u, opts, util, w, x):
     """US.choose_move given one draw u of the US stream; returns the move id."""
     n = us_scores(s, adopted, russia_enf, last, ag, q, ph, opts, util, x)
@@ -1044,7 +1044,7 @@ def us_choose(s, adopted, russia_enf, last, ag, q, ph, u, opts, util, w, x):
 
 
 # ================================================================ China
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def china_policy_value(s, adopted, level, last, q, ph, x):
     """China.policy_value (x is scratch for its lookahead).
 
@@ -1069,7 +1069,7 @@ def china_policy_value(s, adopted, level, last, q, ph, x):
     )
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def china_enforcement_scores(s, adopted, last, q, ph, util, x):
     """China's value of each enforcement level it allows itself, into util; returns how many."""
     n = int(q[Q_CH_NLEVELS])
@@ -1079,7 +1079,7 @@ def china_enforcement_scores(s, adopted, last, q, ph, util, x):
     return n
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def china_choose_enforcement(s, adopted, last, ag, q, ph, u, util, w, x):
     """China.choose_enforcement given one draw u of China's stream; sets and returns the level."""
     n = china_enforcement_scores(s, adopted, last, q, ph, util, x)
@@ -1088,7 +1088,7 @@ def china_choose_enforcement(s, adopted, last, ag, q, ph, u, util, w, x):
     return level
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def china_vote_scores(s, last, strength, softened, ag, q, ph, util, x):
     """China's value of yes, soften and veto (util[0:3]), judged at its current level.
 
@@ -1104,14 +1104,14 @@ def china_vote_scores(s, last, strength, softened, ag, q, ph, util, x):
     return 3
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def china_vote(s, last, strength, softened, ag, q, ph, u, util, w, x):
     """China.vote given one draw u of the council stream: VOTE_YES, VOTE_SOFTEN or VOTE_VETO."""
     china_vote_scores(s, last, strength, softened, ag, q, ph, util, x)
     return logit_choice(util, 3, q[Q_CH_RATIONALITY], u, w)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def china_utility(s, x, move, q):
     """China's value of a move: war hazard by its war fear, tension, talks; a China that
     fears war and sees tension high proposes the freeze or urges restraint."""
@@ -1127,7 +1127,7 @@ def china_utility(s, x, move, q):
     return value
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def china_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x):
     """China's options into opts and their utilities into util; returns how many.
 
@@ -1142,7 +1142,7 @@ def china_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util,
     )
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def china_choose(s, adopted, china_enf, russia_enf, last, ag, q, ph, u, opts, util, w, x):
     """China.choose_move given one draw u of China's stream."""
     n = china_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x)
@@ -1150,12 +1150,12 @@ def china_choose(s, adopted, china_enf, russia_enf, last, ag, q, ph, u, opts, ut
 
 
 # ================================================================ Russia
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def russia_enforce(china_level, q):
     return russia_enforcement(china_level, q[Q_RU_FOLLOW], q[Q_RU_SHIELD])
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def russia_vote_scores(strength, softened, q, util):
     """Russia's own value of yes, soften and veto (util[0:3]), when it does not follow China."""
     shield = q[Q_RU_SHIELD]
@@ -1165,7 +1165,7 @@ def russia_vote_scores(strength, softened, q, util):
     return 3
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def russia_vote(strength, softened, china_vote_code, q, u_follow, u_choice, util, w):
     """Russia.vote given its two council draws (follow, then its own choice)."""
     follow = u_follow < q[Q_RU_FOLLOW]
@@ -1174,7 +1174,7 @@ def russia_vote(strength, softened, china_vote_code, q, u_follow, u_choice, util
     return china_vote_code if follow else own
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def russia_utility(x, move, last, q):
     eng = q[Q_RU_ENGAGEMENT]
     value = eng * (-hazard_cost(x, q) - 0.5 * x[S_TENSION])
@@ -1189,7 +1189,7 @@ def russia_utility(x, move, last, q):
     return value
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def russia_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x):
     """Russia's options into opts and their utilities into util; returns how many.
 
@@ -1204,7 +1204,7 @@ def russia_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util
     )
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def russia_choose(s, adopted, china_enf, russia_enf, last, ag, q, ph, u, opts, util, w, x):
     """Russia.choose_move given one draw u of Russia's stream."""
     n = russia_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x)
@@ -1212,7 +1212,7 @@ def russia_choose(s, adopted, china_enf, russia_enf, last, ag, q, ph, u, opts, u
 
 
 # ================================================================ DPRK
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def dprk_observe(ag, q, round_, last_us, last_russia, last_dprk):
     """DPRK.observe: belief in US openness and the round each test is next possible.
 
@@ -1229,7 +1229,7 @@ def dprk_observe(ag, q, round_, last_us, last_russia, last_dprk):
         ag[A_DP_READY_NUCLEAR] = round_ + q[Q_NUCLEAR_INTERVAL]
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def dprk_options(round_, ag, out):
     """DPRK.options into out; returns how many."""
     upcoming = round_ + 1.0
@@ -1247,7 +1247,7 @@ def dprk_options(round_, ag, out):
     return n
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def dprk_utility(s, x, move, last, ag, q):
     """The DPRK's value of a move.
 
@@ -1278,7 +1278,7 @@ def dprk_utility(s, x, move, last, ag, q):
     return value
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def dprk_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x):
     """The DPRK's options into opts and their utilities into util; returns how many.
 
@@ -1290,14 +1290,14 @@ def dprk_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, 
     )
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def dprk_value(s, adopted, china_enf, russia_enf, move, last, ag, q, ph, x):
     """The DPRK's value of one move over the coming month (x receives the predicted state)."""
     transition(s, adopted, china_enf, russia_enf, last[0], last[1], last[2], move, ph, x)
     return dprk_utility(s, x, move, last, ag, q)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def dprk_myopic(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x):
     """The DPRK's options valued on next month alone, the others repeating last month's moves."""
     n = dprk_options(s[S_ROUND], ag, opts)
@@ -1312,7 +1312,7 @@ ACT_US, ACT_CHINA, ACT_RUSSIA, ACT_DPRK = 0, 1, 2, 3
 COUNTERPART = np.array([ACT_DPRK, ACT_US, -1, ACT_US], dtype=np.int64)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def value_of(actor, before, after, move, last, ag, q):
     """An actor's utility of a month from before to after, given its move and the last month's."""
     if actor == ACT_US:
@@ -1324,7 +1324,7 @@ def value_of(actor, before, after, move, last, ag, q):
     return dprk_utility(before, after, move, last, ag, q)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def argmax(util, n):
     """The first best of util[:n]."""
     best = 0
@@ -1334,7 +1334,7 @@ def argmax(util, n):
     return best
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def anticipate(actor, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, n, util, x):
     """The values of an actor's options opts[:n] into util[:n]; returns n.
 
@@ -1379,7 +1379,7 @@ def anticipate(actor, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, 
     return n
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def dprk_choose(s, adopted, china_enf, russia_enf, last, ag, q, ph, u, opts, util, w, x):
     """DPRK.choose_move given one draw u of the DPRK stream."""
     n = dprk_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x)
@@ -1390,13 +1390,13 @@ def dprk_choose(s, adopted, china_enf, russia_enf, last, ag, q, ph, u, opts, uti
 ADOPT, FAIL, SOFTEN = 0, 1, 2
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def soften(strength, factor):
     """What a softening leaves of a draft."""
     return strength * (1.0 - factor)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def council_verdict(china, russia, softenings, softened, max_soften, min_strength):
     """After one vote: ADOPT, FAIL or SOFTEN (put the softened draft to the vote again).
 
@@ -1412,7 +1412,7 @@ def council_verdict(china, russia, softenings, softened, max_soften, min_strengt
     return SOFTEN
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def deliberate(strength, s, last, ag, q, phc, dbuf, dpos, ent, rs, rec, util, w, x):
     """Put a draft to China's and Russia's vote; fills rec[R_DRAFTED..], returns what is adopted."""
     drafted = strength
@@ -1444,7 +1444,7 @@ def deliberate(strength, s, last, ag, q, phc, dbuf, dpos, ent, rs, rec, util, w,
 
 
 # ================================================================ one round
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def recorded_escalation(x, outcome):
     """The round's escalation score as recorded: a nuclear war adds the nuclear rung."""
     if outcome == O_NUCLEAR_WAR:
@@ -1452,13 +1452,13 @@ def recorded_escalation(x, outcome):
     return x[S_ESCALATION]
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def remember_resolution(ag, adopted):
     """The DPRK answers next month the resolution adopted this month (0.0 for none)."""
     ag[A_DP_PROVOKED] = adopted
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def init_agents(q, ag):
     """The actors' beliefs and memories at the start of a replication."""
     ag[A_US_TRUST] = q[Q_US_TRUST0]
@@ -1471,7 +1471,7 @@ def init_agents(q, ag):
     return None
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, error_model="numpy")
 def step(s, last, ag, q, phys, dbuf, dpos, ent, rs, rec, opts, util, w, x, nxt):
     """One round of CrisisModel.step.
 

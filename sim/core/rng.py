@@ -46,7 +46,7 @@ def seed_words(entropy) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _hashmix(value, hc):
     """hashmix of numpy's SeedSequence: (mixed value, next hash constant)."""
     value = (value ^ hc) & M32
@@ -56,14 +56,14 @@ def _hashmix(value, hc):
     return value, hc
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _mix(x, y):
     result = ((MIX_MULT_L * x) - (MIX_MULT_R * y)) & M32
     result ^= result >> XSHIFT
     return result
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, error_model="numpy", _nrt=False)
 def pool_into(entropy, mixer):
     """SeedSequence's mixed pool (4 uint32 words, held in uint64) from assembled entropy."""
     n = entropy.shape[0]
@@ -83,14 +83,14 @@ def pool_into(entropy, mixer):
     return None
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def pool_of(entropy):
     mixer = np.zeros(POOL_SIZE, dtype=np.uint64)
     pool_into(entropy, mixer)
     return mixer
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, error_model="numpy", _nrt=False)
 def generate_state64(pool, out):
     """SeedSequence.generate_state(len(out), np.uint64) into out (uint64 array)."""
     hc = INIT_B
@@ -109,7 +109,7 @@ def generate_state64(pool, out):
     return None
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _mulhi64(a, b):
     """High 64 bits of the 128-bit product a*b."""
     a_lo = a & M32
@@ -124,7 +124,7 @@ def _mulhi64(a, b):
     return hh + (lh >> uint64(32)) + (hl >> uint64(32)) + (mid >> uint64(32))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _step(st):
     """state = state * MULT + inc, mod 2**128; st = [state_hi, state_lo, inc_hi, inc_lo]."""
     hi, lo = st[0], st[1]
@@ -136,7 +136,7 @@ def _step(st):
     st[1] = lo2
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, error_model="numpy", _nrt=False)
 def pcg64_seed(words, st):
     """PCG64 from generate_state(4, uint64) words: numpy's pcg64_set_seed (srandom_r)."""
     # initstate = words[0]:words[1] (high:low), initseq = words[2]:words[3]
@@ -155,7 +155,7 @@ def pcg64_seed(words, st):
     return None
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def next_uint64(st):
     _step(st)
     hi, lo = st[0], st[1]
@@ -164,12 +164,12 @@ def next_uint64(st):
     return (value >> rot) | (value << ((uint64(64) - rot) & uint64(63)))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def next_double(st):
     return np.float64(next_uint64(st) >> uint64(11)) * (1.0 / 9007199254740992.0)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, error_model="numpy", _nrt=False)
 def random_block(st, out):
     """Generator.random() doubles into out (a 1-d float64 array or a row)."""
     for i in range(out.shape[0]):
@@ -177,7 +177,7 @@ def random_block(st, out):
     return None
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, error_model="numpy", _nrt=False)
 def seeded_into(entropy, rs):
     """PCG64 state from assembled SeedSequence entropy, in rs[8:12] (rs: uint64 scratch of 12)."""
     pool_into(entropy, rs[0:4])
@@ -185,7 +185,7 @@ def seeded_into(entropy, rs):
     pcg64_seed(rs[4:8], rs[8:12])
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, error_model="numpy", _nrt=False)
 def first_blocks_into(run_entropy, out, rs):
     """rng.random(out.shape) of default_rng(SeedSequence(entropy)) (no spawn key)."""
     seeded_into(run_entropy, rs)
@@ -203,7 +203,7 @@ def refill_entropy(run_entropy: np.ndarray) -> np.ndarray:
     return ent
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, error_model="numpy", _nrt=False)
 def refill_block_into(rent, stream, block, out, rs):
     """Block `block` of stream `stream`; rent from refill_entropy (its last two words are set)."""
     m = rent.shape[0]
@@ -214,20 +214,20 @@ def refill_block_into(rent, stream, block, out, rs):
     return None
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def seeded(entropy):
     rs = np.empty(12, dtype=np.uint64)
     seeded_into(entropy, rs)
     return rs[8:12].copy()
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def first_blocks(run_entropy, out):
     first_blocks_into(run_entropy, out, np.empty(12, dtype=np.uint64))
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _refill(rent, stream, block, out):
     refill_block_into(rent, stream, block, out, np.empty(12, dtype=np.uint64))
     return out

@@ -109,7 +109,7 @@ VOTE_NAMES = K.VOTES
 OUTCOME_NAMES = K.OUTCOMES
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _entropy(seed_w, i):
     """The uint32 words of SeedSequence([run.seed, i]).entropy."""
     n_i = 1
@@ -126,7 +126,7 @@ def _entropy(seed_w, i):
     return ent
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
     """Replications start..stop-1; fills of/oi (per replication) and tf/ti (per round).
 
