@@ -359,17 +359,17 @@ class WorldParams:
         1,
         0,
         1,
-        "0: each actor assumes the others repeat last month's moves; 1: it also predicts "
-        "its counterpart's best reply next month (the US the DPRK's, the DPRK the US's, "
-        "China the US's: \"will Trump's threats convince China?\"; level-k reasoning, "
-        "assumption).",
+        "0: each actor assumes the others repeat last month's moves; 1: it predicts its "
+        "counterpart's move this month as a level-0 actor would choose it (the US the "
+        "DPRK's, the DPRK and China the US's: \"will Trump's threats convince China?\"; "
+        "level-k reasoning, assumption).",
     )
     lookahead: int = p(
         2,
         1,
         6,
-        "Months over which an actor values a move: this month, then the predicted reply, "
-        "then moves held (assumption).",
+        "Months over which an actor values a move: the coming month, then further months "
+        "with every move held (assumption).",
     )
     discount: float = unit(
         0.8, "Weight of each further month in that valuation, per month (assumption)."
