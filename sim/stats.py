@@ -393,7 +393,8 @@ class RoundStats:
                 count += np.bincount(r[ok], minlength=R)
                 total += np.bincount(r[ok], weights=v[ok], minlength=R)
             tabled = ~np.isnan(_floats(batch, "resolution_drafted"))
-            going = np.array([not o for o in _strings(batch, "outcome")], dtype=bool)
+            ended = _strings(batch, "outcome")
+            going = np.equal(ended, None) | np.equal(ended, "")  # no outcome this round
             counts = talks_counts(r, _strings(batch, "talks"), going, rounds)
             for state, acc in self.talks.items():
                 acc += counts[state]

@@ -1508,7 +1508,7 @@ def step(s, last, ag, q, phys, dbuf, dpos, ent, rs, rec, opts, util, w, x, nxt):
         s, 0.0, ce, re, last, ag, q, phw, dice(ST_DPRK, dbuf, dpos, ent, rs), opts, util, w, x
     )
     # 4. Sanctions: the council answers a strategic test within the month
-    now = opts[16:20]
+    now = opts[16:20]  # anticipate's scratch, free once the moves are chosen
     now[0], now[1], now[2], now[3] = m_us, m_china, m_russia, m_dprk
     strength = us_draft(s[S_SANCTIONS], m_dprk, q[Q_RES_BASE], ag, q)
     if strength > 0.0:
