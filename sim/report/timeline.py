@@ -129,6 +129,10 @@ def timeline(run: Run, outdir: Path, formats) -> Figure:
         for a in (a_top, ax):
             a.axvline(R + 0.5, color=color, lw=2.2)
         ended = f"{_label(outcome)} in force since before the start, at the horizon"
+    elif end is not None and outcome == "talks":  # talks do not end a run: the rounds go on
+        for a in (a_top, ax):
+            a.axvline(end + 0.5, color=color, lw=2.2)
+        ended = f"{_label(outcome)} in force from {when} to the horizon"
     elif end is not None:
         for a in (a_top, ax):
             a.axvline(end + 0.5, color=color, lw=2.2)
@@ -205,7 +209,7 @@ def timeline(run: Run, outdir: Path, formats) -> Figure:
     fig.legend(handles=handles, loc="outside lower center", ncol=7, fontsize=7.5)
     fig.suptitle(f"Representative run: {run.scenario}, seed {seed} of N = {run.seeds:,} ({ended})")
     caption = (
-        f"Moves of each actor per month in seed {seed}, a run ending in the most common outcome "
+        f"Moves of each actor per month in seed {seed}, a run with the most common outcome, "
         "nearest its median month; cells are shaded by escalation class."
     )
     return _figure(fig, outdir, "timeline", formats, caption)

@@ -191,3 +191,22 @@ def test_the_month_by_month_states_add_up_and_end_at_the_outcomes(streamed_run):
     # talks show as a state during the run, not only at the horizon
     in_talks = share["negotiating"] + share["agreement"]
     assert in_talks.max() > 0.0
+
+
+def test_a_talks_run_timeline_shows_talks_in_force_not_an_ended_run(
+    streamed_run, tmp_path, monkeypatch
+):
+    """Talks do not end a run: its timeline goes on after the opening, with no 'run ended'."""
+    from sim import stats
+    from sim.report import timeline
+
+    run = streamed_run
+    seed = stats.representative_seed(run.outcomes)
+    assert run.outcomes.loc[run.outcomes["seed"] == seed, "outcome"].iloc[0] == "talks"
+    drawn = []
+    monkeypatch.setattr(timeline, "_figure", lambda fig, *args: drawn.append(fig))
+    timeline.timeline(run, tmp_path, ["png"])
+    (fig,) = drawn
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "run ended" not in texts
+    assert "in force from" in fig._suptitle.get_text()
