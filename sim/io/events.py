@@ -130,17 +130,17 @@ def events_table(traj: pd.DataFrame, start: str = "2017-08") -> pa.Table:
     rnd = traj["round"].to_numpy()
     for actor in ("us", "china", "russia", "dprk"):
         names = traj[f"{actor}_move"].to_numpy()
-        moves = [MENUS[actor][n] for n in names]
-        parts.append(_part(seed, rnd, ORDER[actor], actor, "move", names, moves, actor))
+        parts.append(_part(seed, rnd, ORDER[actor], actor, "move", names, MENUS[actor], actor))
     drafted = traj["resolution_drafted"].notna().to_numpy()
     for who in ("china", "russia"):
         votes = traj[f"{who}_vote"].to_numpy()
         mask = drafted & pd.notna(votes)
-        names = votes[mask]
-        moves = [VOTE_MOVES[n] for n in names]
         parts.append(
-            _part(seed[mask], rnd[mask], ORDER[f"{who}_vote"], who, "vote", names, moves, "unsc")
-        )
+            _part(
+                seed[mask], rnd[mask], ORDER[f"{who}_vote"], who, "vote", votes[mask],
+                VOTE_MOVES, "unsc",
+            )
+        )  # fmt: skip
     adopted = traj["resolution_adopted"].notna().to_numpy()
     n = int(adopted.sum())
     parts.append(
@@ -151,7 +151,7 @@ def events_table(traj: pd.DataFrame, start: str = "2017-08") -> pa.Table:
             "unsc",
             "resolution",
             np.full(n, RESOLUTION.name, dtype=object),
-            [RESOLUTION] * n,
+            {RESOLUTION.name: RESOLUTION},
             "dprk",
         )
     )
@@ -170,27 +170,37 @@ def events_table(traj: pd.DataFrame, start: str = "2017-08") -> pa.Table:
     return pa.Table.from_pandas(df, schema=EVENT_SCHEMA, preserve_index=False)
 
 
-def _part(seed, rnd, order, actor, kind, names, moves, target_actor) -> pd.DataFrame:
+def _part(seed, rnd, order, actor, kind, names, menu, target_actor) -> pd.DataFrame:
+    """One kind of event (an actor's moves, its votes, the resolutions) as event rows.
+
+    Each column is looked up once per distinct move name, not once per row.
+    """
+    which, distinct = pd.factorize(np.asarray(names, dtype=object))
+    moves = [menu[n] for n in distinct]
     codes = [m.cameo for m in moves]
     if kind == "move":
-        targets = [TARGETS.get((actor, n), "") for n in names]
+        targets = [TARGETS.get((actor, n), "") for n in distinct]
     else:
-        targets = [ACTOR_CODES[target_actor]] * len(moves)
+        targets = [ACTOR_CODES[target_actor]] * len(distinct)
+
+    def column(values, dtype):
+        return np.asarray(values, dtype=dtype)[which] if len(which) else np.empty(0, dtype)
+
     return pd.DataFrame(
         {
             "Actor1Code": ACTOR_CODES[actor],
-            "Actor2Code": pd.Series(targets, dtype=object),
-            "EventCode": pd.Series(codes, dtype=object),
-            "EventBaseCode": pd.Series([base_code(c) for c in codes], dtype=object),
-            "EventRootCode": pd.Series([root_code(c) for c in codes], dtype=object),
-            "QuadClass": pd.Series([quad_class(c) for c in codes], dtype=np.int32),
-            "GoldsteinScale": pd.Series([m.goldstein for m in moves], dtype=np.float64),
+            "Actor2Code": pd.Series(column(targets, object), dtype=object),
+            "EventCode": pd.Series(column(codes, object), dtype=object),
+            "EventBaseCode": pd.Series(column([base_code(c) for c in codes], object)),
+            "EventRootCode": pd.Series(column([root_code(c) for c in codes], object)),
+            "QuadClass": pd.Series(column([quad_class(c) for c in codes], np.int32)),
+            "GoldsteinScale": pd.Series(column([m.goldstein for m in moves], np.float64)),
             "seed": pd.Series(seed, dtype=np.int32),
             "round": pd.Series(rnd, dtype=np.int32),
             "order": np.int32(order),
             "actor": actor,
             "kind": kind,
-            "move": pd.Series(names, dtype=object),
+            "move": pd.Series(np.asarray(names, dtype=object), dtype=object),
         }
     )
 

@@ -350,7 +350,7 @@ def worker_count(cfg: CrisisConfig, seeds: int) -> int:
 
 def _unit_size(seeds: int, workers: int, rounds: int) -> int:
     """Seeds per task: several tasks per worker to balance, few enough to amortise a task."""
-    size = max(250, min(4_000, -(-seeds // (workers * 8))))
+    size = max(250, min(2_000, -(-seeds // (workers * 8))))
     return max(1, min(size, MAX_UNIT_ROWS // rounds))
 
 
@@ -427,7 +427,9 @@ def _context():
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["__main__", "sim.runs.worker"])
+        # Only what a task needs: not the main module (the command line, or a user's script,
+        # which would run again in the server) but the driver with its kernels loaded.
+        ctx.set_forkserver_preload(["sim.runs.worker"])
     return ctx
 
 
@@ -605,38 +607,63 @@ def trajectory_rows(block: Block) -> list[tuple]:
     return list(zip(*(cols[name] for name in ("seed", *ROUND_COLUMNS)), strict=True))
 
 
+def _strings(names) -> pa.Array:
+    """Names as an Arrow string array, from its buffers."""
+    data = [n.encode() for n in names]
+    offsets = np.cumsum([0, *map(len, data)], dtype=np.int32)
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+    return pa.Array.from_buffers(pa.string(), len(data), buffers)
+
+
+def _arrow(v: np.ndarray, type_: pa.DataType, null: np.ndarray | None = None) -> pa.Array:
+    """A numpy column as an Arrow array over the same memory; `null` marks missing values.
+
+    Built from buffers, not with pa.array, which imports pandas (a quarter of a
+    second in every worker process) to ask whether `v` is a pandas object.
+    """
+    if type_ == pa.bool_():
+        values = pa.py_buffer(np.packbits(v, bitorder="little"))
+    else:
+        values = pa.py_buffer(np.ascontiguousarray(v, dtype=type_.to_pandas_dtype()))
+    valid = None
+    if null is not None and null.any():
+        valid = pa.py_buffer(np.packbits(~null, bitorder="little"))
+    return pa.Array.from_buffers(type_, len(v), [valid, values])
+
+
 @functools.cache
 def _names() -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
-    """The code tables as Arrow strings (built on first use: pa.array loads pandas)."""
-    moves = pa.array(MOVE_NAMES, type=pa.string())
-    votes = pa.array(VOTE_NAMES, type=pa.string())
-    outcomes = pa.array([*OUTCOME_NAMES, ""], type=pa.string())  # code -1 -> ""
-    return moves, votes, outcomes, pa.array(K.TALKS_STATES, type=pa.string())
+    """The code tables as Arrow strings; code -1 of an outcome is the last entry, ""."""
+    return (
+        _strings(MOVE_NAMES),
+        _strings(VOTE_NAMES),
+        _strings([*OUTCOME_NAMES, ""]),
+        _strings(K.TALKS_STATES),
+    )
 
 
 def trajectory_table(block: Block) -> pa.Table:
     """The block's rows of trajectories.parquet (sim.io.files.TRAJECTORY_SCHEMA)."""
     t = block.trajectories
     move_names, vote_names, outcome_names, talks_names = _names()
+    i8 = pa.int8()
     arrays = []
     for field in TRAJECTORY_SCHEMA:
         name = field.name
         v = t[name]
         if name in ("us_move", "china_move", "russia_move", "dprk_move"):
-            arr = move_names.take(pa.array(v))
+            arr = move_names.take(_arrow(v, i8))
         elif name in ("china_vote", "russia_vote"):
-            arr = vote_names.take(pa.array(np.maximum(v, 0), mask=v < 0))
+            arr = vote_names.take(_arrow(np.maximum(v, 0), i8, null=v < 0))
         elif name == "outcome":
-            arr = outcome_names.take(pa.array(np.where(v < 0, len(OUTCOME_NAMES), v)))
+            arr = outcome_names.take(_arrow(np.where(v < 0, len(OUTCOME_NAMES), v), i8))
         elif name == "talks":
-            arr = talks_names.take(pa.array(v))
+            arr = talks_names.take(_arrow(v, i8))
         elif name == "exercises":
-            arr = pa.array(v != 0, type=field.type)
+            arr = _arrow(v != 0, field.type)
         elif name in ("resolution_drafted", "resolution_adopted"):
-            arr = pa.array(v, type=field.type, mask=np.isnan(v))
-        elif field.type == pa.int32():
-            arr = pa.array(v.astype(np.int32), type=field.type)
+            arr = _arrow(v, field.type, null=np.isnan(v))
         else:
-            arr = pa.array(v, type=field.type)
+            arr = _arrow(v, field.type)
         arrays.append(arr)
     return pa.Table.from_arrays(arrays, schema=TRAJECTORY_SCHEMA)
