@@ -710,6 +710,26 @@ def initial_state(q, ph, out):
 def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out):
     """The state one round on, given the round's decisions, into out (out is not s). Pure.
 
+    The world's own step (`advance` with every quantity).
+    """
+    advance(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out, True)
+
+
+@njit(cache=True, _nrt=False, error_model="numpy")
+def foresee(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out):
+    """An actor's prediction of a month: `transition` without the collapse hazard.
+
+    No actor but China weighs the hazard, and its exponential is a tenth of an
+    anticipating actor's cost; the hazard is left NaN, so that any value
+    read from it would show.
+    """
+    advance(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out, False)
+
+
+@njit(cache=True, _nrt=False, error_model="numpy")
+def advance(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out, collapse):
+    """The state one round on into out (out is not s); the collapse hazard only if `collapse`.
+
     Talks in force (negotiations or a freeze agreement) break down at once on a
     DPRK test or attack, or a US show of force or strike (and an agreement on
     resumed exercises); talks open when both the US and the DPRK accept. Under
@@ -797,7 +817,7 @@ def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, o
     out[S_CHINA_COST] = s[S_CHINA_COST] + ph[P_CHINA_SHARE] * china_actual * level
     out[S_WAR] = war * (1.0 - nuclear_share)
     out[S_NUCLEAR] = war * nuclear_share
-    out[S_COLLAPSE] = collapse_hazard(stab, ph)
+    out[S_COLLAPSE] = collapse_hazard(stab, ph) if collapse else math.nan
     out[S_US_ACCEPTS] = 1.0 if us_accepts else 0.0
     out[S_DPRK_ACCEPTS] = 1.0 if dprk_accepts else 0.0
     out[S_ESCALATION] = (
@@ -1016,7 +1036,7 @@ def us_scores(s, adopted, russia_enf, last, ag, q, ph, opts, util, x):
 @njit(cache=True, _nrt=False, error_model="numpy")
 def us_value(s, adopted, ce, russia_enf, move, last, ag, q, ph, x):
     """The US's value of one move over the coming month (x receives the predicted state)."""
-    transition(s, adopted, ce, russia_enf, move, last[1], last[2], last[3], ph, x)
+    foresee(s, adopted, ce, russia_enf, move, last[1], last[2], last[3], ph, x)
     return us_utility(x, move, last, ag, q)
 
 
@@ -1054,7 +1074,7 @@ def china_policy_value(s, adopted, level, last, q, ph, x):
     China's comfort costs by its collapse fear; US threats add by its threat
     sensitivity.
     """
-    transition(s, adopted, level, s[S_RUSSIA_ENF], last[0], last[1], last[2], last[3], ph, x)
+    foresee(s, adopted, level, s[S_RUSSIA_ENF], last[0], last[1], last[2], last[3], ph, x)
     proj = projected_stability(x[S_STABILITY], x[S_PRESSURE], ph, q[Q_HORIZON])
     cf = q[Q_CH_COLLAPSE_FEAR]
     comfort = ph[P_COLLAPSE_FLOOR] + cf * (q[Q_CH_COMFORT] - ph[P_COLLAPSE_FLOOR])
@@ -1293,7 +1313,7 @@ def dprk_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, 
 @njit(cache=True, _nrt=False, error_model="numpy")
 def dprk_value(s, adopted, china_enf, russia_enf, move, last, ag, q, ph, x):
     """The DPRK's value of one move over the coming month (x receives the predicted state)."""
-    transition(s, adopted, china_enf, russia_enf, last[0], last[1], last[2], move, ph, x)
+    foresee(s, adopted, china_enf, russia_enf, last[0], last[1], last[2], move, ph, x)
     return dprk_utility(s, x, move, last, ag, q)
 
 
@@ -1359,12 +1379,13 @@ def anticipate(actor, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, 
             k = dprk_myopic(s, adopted, china_enf, russia_enf, last, ag, q, ph, ro, ru, rx)
         pred[cp] = ro[argmax(ru, k)]
     n_ahead = int(q[Q_LOOKAHEAD]) - 1
+    hazard = actor == ACT_CHINA  # the only actor that weighs the collapse hazard
     for i in range(n):
         m = opts[i]
         for k in range(4):
             now[k] = pred[k]
         now[actor] = m
-        transition(s, adopted, china_enf, russia_enf, now[0], now[1], now[2], now[3], ph, x)
+        advance(s, adopted, china_enf, russia_enf, now[0], now[1], now[2], now[3], ph, x, hazard)
         v = value_of(actor, s, x, m, last, ag, q)
         weight = 1.0
         before = x[0:NS]
@@ -1372,7 +1393,7 @@ def anticipate(actor, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, 
             weight *= q[Q_DISCOUNT]
             after = x[(2 + t % 2) * NS : (3 + t % 2) * NS]
             us, ch, ru, dp = now[0], now[1], now[2], now[3]
-            transition(before, 0.0, china_enf, russia_enf, us, ch, ru, dp, ph, after)
+            advance(before, 0.0, china_enf, russia_enf, us, ch, ru, dp, ph, after, hazard)
             v += weight * value_of(actor, before, after, m, now, ag, q)
             before = after
         util[i] = v

@@ -70,3 +70,40 @@ def test_logit_choice_picks_in_proportion_to_its_probabilities():
         counts[logit_choice(utilities, 8.0, r.random())] += 1
     for c, p in zip(counts, probs, strict=True):
         assert abs(c / n - p) < 4 * math.sqrt(p * (1 - p) / n)
+
+
+def test_an_actors_forecast_is_the_worlds_transition_but_for_the_collapse_hazard():
+    """foresee, the actors' prediction of a month, is transition: same rule, bit for bit,
+    for every quantity; the collapse hazard, which no forecasting actor but China weighs,
+    is left NaN so that a value read from it could not pass unseen."""
+    from sim.core.params import CrisisConfig
+    from sim.core.physics import physics
+
+    cfg = CrisisConfig()
+    q = K.params_array(cfg)
+    ph = K.physics_array(physics(cfg))
+    draw = random.Random(7)
+    us_menu, dprk_menu = K._menu_ids("us"), K._menu_ids("dprk")
+    for _ in range(200):
+        s = np.empty(K.NS)
+        K.initial_state(q, ph, s)
+        for k in (K.S_TENSION, K.S_SANCTIONS, K.S_CAPABILITY, K.S_STABILITY):
+            s[k] = draw.random()
+        s[K.S_TALKS] = draw.choice((K.TALKS_NONE, K.TALKS_OPEN, K.TALKS_AGREED))
+        args = (
+            s,
+            draw.choice((0.0, 0.3)),
+            draw.random(),
+            draw.random(),
+            int(draw.choice(us_menu)),
+            int(K._menu_ids("china")[0]),
+            int(K._menu_ids("russia")[0]),
+            int(draw.choice(dprk_menu)),
+            ph,
+        )
+        world, forecast = np.empty(K.NS), np.empty(K.NS)
+        K.transition(*args, world)
+        K.foresee(*args, forecast)
+        assert math.isnan(forecast[K.S_COLLAPSE]) and not math.isnan(world[K.S_COLLAPSE])
+        keep = np.arange(K.NS) != K.S_COLLAPSE
+        assert world[keep].tobytes() == forecast[keep].tobytes()
