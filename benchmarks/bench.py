@@ -17,8 +17,10 @@ also replaces the text between the markers `<!-- benchmarks:begin -->` and
 The targets (2-core machine): the batch driver at >= 5,000 replications/s on
 one core with the anticipating actors, and >= 20,000 with the first version's myopic
 rules (the target was set for those); a 100,000-seed run without report on both
-cores in <= 10 s wall; a speed-up of >= 1.7x from 1 worker to both cores; a 1,000,000-seed run
-without report in <= 1 GB peak memory.
+cores in <= 10 s wall; a speed-up of >= 1.7x from 1 worker to both cores (the two runs
+interleaved three times, the best of each); a 1,000,000-seed run without report in <= 1 GB
+peak memory; a Sobol' analysis at N=1024 with 500 seeds a point in <= 15 minutes, projected
+from the rate of an N=16 run at 500 seeds a point and the analysis timed at full size.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class Measure:
 
 
 REPEAT = 1  # set by --repeat: every measurement is the best of this many runs
+PAIR_REPEAT = 3  # the speed-up pair: 1 worker and every core, interleaved, best of each
 
 
 def measure(cmd: list[str], cwd: Path = ROOT) -> Measure:
@@ -167,8 +170,14 @@ def child_engines(mesa_seeds: int, batch_seeds: int) -> None:
     print(json.dumps(out))
 
 
-def child_sensitivity(samples: int, seeds: int, workers: int) -> None:
-    """Print JSON: seconds and points of a small Sobol' run over every actor preference."""
+def child_sensitivity(samples: int, seeds: int, workers: int, full: int) -> None:
+    """Print JSON: a small Sobol' run over every actor preference, and the analysis alone at N=full.
+
+    The analysis (bootstrap intervals for every outcome and both halves) grows
+    with N but not with seeds; it is timed on synthetic counts of a full-size design.
+    """
+    import numpy as np
+
     from sim.core.params import CrisisConfig
     from sim.runs import sensitivity
 
@@ -178,12 +187,23 @@ def child_sensitivity(samples: int, seeds: int, workers: int) -> None:
     cfg.sensitivity.samples, cfg.sensitivity.seeds = samples, seeds
     with tempfile.TemporaryDirectory() as tmp:
         res = sensitivity.run(cfg, Path(tmp), workers=workers)
+    cfg.sensitivity.samples = full
+    prob = sensitivity.problem(cfg)
+    X = sensitivity.design(cfg, prob)
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.full(len(sensitivity.OUTCOMES), 3.0), size=len(X))
+    half = seeds // 2
+    counts = np.stack([rng.multinomial(half, q, size=2) for q in p]).astype(np.int32)
+    t0 = time.perf_counter()
+    sensitivity.analyse(cfg, prob, X, counts)
     print(
         json.dumps(
             {
                 "seconds": res["seconds_simulating"],
                 "points": res["points"],
                 "replications": res["replications"],
+                "full_points": len(X),
+                "full_analysis": time.perf_counter() - t0,
             }
         )
     )
@@ -271,13 +291,23 @@ def bench(quick: bool, tmp: Path, log) -> dict:
     row("start-up", "crisis-sim, 1 seed, no report", m, "")
     result.update(import_seconds=seconds, import_mesa=mesa, startup=m.wall)
 
-    log(f"3. {large:,} seeds without report: 1 worker, then every core")
+    log(f"3. {large:,} seeds without report: 1 worker, then every core ({PAIR_REPEAT} times)")
+    # Interleaved and the best of each: a speed-up is a ratio of two walls, and a shared
+    # machine's speed drifts between runs by more than the difference being measured.
+    pair: dict[int, Measure] = {}
+    for _ in range(max(PAIR_REPEAT, REPEAT)):
+        for workers in (1, 0):
+            out = tmp / f"large_{workers}"
+            cmd = crisis_sim(
+                out, f"run.seeds={large}", "report.enabled=false", f"run.workers={workers}"
+            )
+            m = measure_once(cmd)
+            if workers not in pair or m.wall < pair[workers].wall:
+                pair[workers] = m
+            shutil.rmtree(out, ignore_errors=True)
     walls = {}
     for workers in (1, 0):
-        out = tmp / f"large_{workers}"
-        m = measure(
-            crisis_sim(out, f"run.seeds={large}", "report.enabled=false", f"run.workers={workers}")
-        )
+        m = pair[workers]
         walls[workers] = m.wall
         label = "1 worker" if workers == 1 else f"{workers_available()} workers"
         target, ok = "", None
@@ -286,14 +316,13 @@ def bench(quick: bool, tmp: Path, log) -> dict:
             ok = m.wall <= 10 if large == 100_000 else None
         row(
             f"run, {label}",
-            f"{large:,} seeds, outputs, no report",
+            f"{large:,} seeds, outputs, no report; best of {max(PAIR_REPEAT, REPEAT)}",
             m,
             rate_of(large, m),
             target,
             ok,
             cpu_counted=workers == 1,
         )
-        shutil.rmtree(out, ignore_errors=True)
     speedup = walls[1] / walls[0]
     result["speedup"] = speedup
     ok = speedup >= 1.7 if workers_available() >= 2 else None
@@ -332,16 +361,36 @@ def bench(quick: bool, tmp: Path, log) -> dict:
     )
     shutil.rmtree(out, ignore_errors=True)
 
-    log("6. a Sobol' point estimate (every actor preference, every core)")
-    samples, seeds = (4, 50) if quick else (16, 200)
-    m, r = child(["sensitivity", str(samples), str(seeds), "0"])
+    log("6. Sobol' indices over every actor preference, every core; N=1024 projected")
+    samples, seeds, full = (4, 50, 64) if quick else (16, 500, 1024)
+    m, r = child(["sensitivity", str(samples), str(seeds), "0", str(full)])
+    rate = r["replications"] / r["seconds"]
     row(
         "Sobol' indices",
         f"N={samples}: {r['points']} points x {seeds} seeds",
         m,
-        f"{r['replications'] / r['seconds']:,.0f} runs/s",
+        f"{rate:,.0f} runs/s",
         cpu_counted=False,
     )
+    # The full analysis: its replications at the measured rate, its analysis as timed, and
+    # this run's fixed cost (start-up and pool) once more.
+    fixed = max(0.0, m.wall - r["seconds"])
+    projected = r["full_points"] * seeds / rate + r["full_analysis"] + fixed
+    ok = projected <= 15 * 60 if (full, seeds) == (1024, 500) else None
+    rows.append(
+        [
+            "Sobol' indices (projected)",
+            f"N={full}: {r['full_points']:,} points x {seeds} seeds, at the rate above; "
+            f"analysis {r['full_analysis']:.0f} s (timed)",
+            f"{projected:,.0f}",
+            "",
+            f"{projected / 60:.1f} min",
+            "",
+            "<= 15 min",
+            "" if ok is None else ("pass" if ok else "**miss**"),
+        ]
+    )
+    result["sobol_projected"] = projected
     result.update(rows=rows, report=with_report, load_after=load())
     return result
 
@@ -520,7 +569,7 @@ def main(argv: list[str] | None = None) -> None:
         if kind == "engines":
             child_engines(int(rest[0]), int(rest[1]))
         elif kind == "sensitivity":
-            child_sensitivity(int(rest[0]), int(rest[1]), int(rest[2]))
+            child_sensitivity(*map(int, rest))
         return
 
     def log(msg: str) -> None:
