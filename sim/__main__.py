@@ -1,3 +1,3 @@
-from sim.app.cli import main
+from sim.app.launch import main
 
 main()

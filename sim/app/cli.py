@@ -119,28 +119,6 @@ def compose_once(argv: list[str]) -> None:
     Hydra.get_mode = lambda self, config_name, overrides: None
 
 
-def start_workers_early(argv: list[str]) -> None:
-    """Start the batch driver's worker server now when the command line asks for a large run.
-
-    The server imports the program and loads the compiled kernels (a second or
-    more); started before Hydra composes the config, it is ready when the run
-    needs it. A guess from the command line only: a run that turns out to use
-    one process leaves the server idle, and results never depend on it.
-    """
-    from sim.runs import batch
-
-    seeds = workers = None
-    for arg in argv:
-        key, _, value = arg.partition("=")
-        if key in ("run.seeds", "run.workers") and value.strip().isdigit():
-            seeds, workers = (int(value), workers) if key == "run.seeds" else (seeds, int(value))
-    if seeds is None or "-m" in argv or "--multirun" in argv:
-        return
-    wanted = workers or batch.workers_available()
-    if min(wanted, seeds // batch.MIN_SEEDS_PER_WORKER) > 1:
-        batch.start_server()
-
-
 def check_files_first() -> None:
     """Check the config files a run is composed from before Hydra builds any callback."""
     from hydra._internal.callbacks import Callbacks
@@ -230,7 +208,6 @@ def main() -> None:
     # Let Hydra's composition errors reach us instead of being printed with a stack trace.
     os.environ["HYDRA_FULL_ERROR"] = "1"
     check_names(argv)
-    start_workers_early(argv)
     compose_once(argv)
     check_files_first()
     if any(a in ("--cfg", "-c") or a.startswith("--cfg=") for a in argv):

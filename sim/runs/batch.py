@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import functools
 import multiprocessing as mp
-import os
-import sys
 from collections import deque
 from collections.abc import Iterator
 
@@ -29,6 +27,8 @@ from sim.core.params import CrisisConfig
 from sim.core.rng import POOL_SIZE, first_blocks_into, seed_words
 from sim.core.world import ROUND_COLUMNS
 from sim.io.files import OUTCOME_COLUMNS, TRAJECTORY_SCHEMA, encode_trajectories
+from sim.runs import pool
+from sim.runs.pool import MIN_SEEDS_PER_WORKER, workers_available
 
 # Per-round columns, split by type, in the order of the trajectories schema (restored on
 # output). Derived from the schema, so a new column is declared in one place.
@@ -327,16 +327,7 @@ def simulate(
 
 
 # ---------------------------------------------------------------- many seeds, many processes
-MIN_SEEDS_PER_WORKER = 2000  # below this a worker process costs more than it saves
 MAX_UNIT_ROWS = 2_000_000  # trajectory rows a worker computes at a time (memory bound)
-
-
-def workers_available() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def worker_count(cfg: CrisisConfig, seeds: int) -> int:
@@ -423,48 +414,6 @@ def _task(c: Compiled, pieces: list, trajectories: bool, render: bool, whole=Non
     return [Output.of(p, encode=w) for p, w in zip(parts, whole, strict=True)]
 
 
-def _context():
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if ctx.get_start_method() == "forkserver":
-        # Only what a task needs: not the main module (the command line, or a user's script,
-        # which would run again in the server) but the driver with its kernels loaded.
-        ctx.set_forkserver_preload(["sim.runs.worker"])
-    return ctx
-
-
-def start_server() -> None:
-    """Start the server workers are forked from, without waiting for it to load.
-
-    Called early (before the config is composed), its loading overlaps the
-    parent's; `_pool` then finds it running.
-    """
-    if _context().get_start_method() != "forkserver":
-        return
-    from multiprocessing import forkserver
-
-    # The server must import this program from where this process did: given this process's
-    # module path, and not the working directory first (which may hold another copy).
-    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
-    os.environ["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in sys.path)
-    os.environ["PYTHONSAFEPATH"] = "1"
-    # Its stderr is not the user's: Ctrl-C while it loads would print a traceback there,
-    # burying the parent's one line (sim.runs.worker silences the workers the same way).
-    stderr, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    try:
-        forkserver.ensure_running()
-    finally:
-        os.dup2(stderr, 2)
-        os.close(stderr)
-        os.close(devnull)
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def _pool(workers: int):
     """Worker processes forked from a server that has the main module and the kernels loaded.
 
@@ -473,8 +422,8 @@ def _pool(workers: int):
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    start_server()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    pool.start_server()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=pool.context())
 
 
 def _pieces(
@@ -485,7 +434,7 @@ def _pieces(
         for task, whole in zip(tasks, wholes, strict=True):
             yield from _task(c, task, trajectories, render, whole)
         return
-    with _pool(workers) as pool:
+    with _pool(workers) as executor:
         pending: deque = deque()
         todo = zip(tasks, wholes, strict=True)
         try:
@@ -494,12 +443,12 @@ def _pieces(
                     task, whole = next(todo, (None, None))
                     if task is None:
                         break
-                    pending.append(pool.submit(_task, c, task, trajectories, render, whole))
+                    pending.append(executor.submit(_task, c, task, trajectories, render, whole))
                 if not pending:
                     return
                 yield from pending.popleft().result()
         except BaseException:  # Ctrl-C or a failed task: no worker outlives the run
-            pool.shutdown(wait=True, cancel_futures=True)
+            executor.shutdown(wait=True, cancel_futures=True)
             raise
         finally:
             for f in pending:
