@@ -29,6 +29,7 @@ import argparse
 import datetime as dt
 import importlib.util
 import json
+import math
 import os
 import platform
 import shutil
@@ -391,7 +392,7 @@ def bench(quick: bool, tmp: Path, log) -> dict:
         ]
     )
     result["sobol_projected"] = projected
-    result.update(rows=rows, report=with_report, load_after=load())
+    result.update(rows=rows, report=with_report, load_after=load(), pace_after=pace())
     return result
 
 
@@ -409,6 +410,22 @@ def workers_available() -> int:
 def load() -> str:
     """The 1, 5 and 15 minute load averages: other work on the machine slows every row."""
     return ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+
+
+def pace() -> float:
+    """Seconds of a fixed pure-Python loop: the machine's own speed at this moment.
+
+    A shared machine's speed drifts by more than many of the differences measured; the
+    pace before and after the run tells a reader how fast the machine was while it ran.
+    """
+    best = math.inf
+    for _ in range(3):
+        t0 = time.perf_counter()
+        x = 0
+        for i in range(3_000_000):
+            x += i & 7
+        best = min(best, time.perf_counter() - t0)
+    return best
 
 
 def environment() -> str:
@@ -435,7 +452,8 @@ def environment() -> str:
         commit = ""
     return (
         f"{dt.date.today().isoformat()}; {cpu}, {cores} cores; Python {platform.python_version()}; "
-        f"commit {commit or 'unknown'}; load average before the run {load()}"
+        f"commit {commit or 'unknown'}; load average before the run {load()}; "
+        f"pace before the run {pace():.2f} s"
     )
 
 
@@ -469,7 +487,9 @@ def markdown(res: dict, quick: bool, env: str) -> str:
         "command and its worker processes. The in-process rows (Mesa face, batch driver) "
         "count CPU seconds of one pinned core and share one measurement. Load average "
         f"after the run: {res['load_after']}; a load above the core count means other work "
-        "shared the machine and the times are upper bounds.",
+        "shared the machine and the times are upper bounds. Pace: the best of three runs of "
+        "a fixed pure-Python loop (`pace()`), before the run and after it "
+        f"({res['pace_after']:.2f} s): compare the paces of two tables before their times.",
     ]
     if not res["report"]:
         lines += ["", "The report module was not available; report time is not included."]
