@@ -1,6 +1,6 @@
 """How fast and how lean crisis-sim is, measured the way users run it.
 
-    python benchmarks/bench.py            # full: about 5 minutes on 2 cores
+    python benchmarks/bench.py            # full: about 6 minutes on 2 cores
     python benchmarks/bench.py --quick    # smaller sizes, about 1 minute
     python benchmarks/bench.py --profile  # also profile the batch path (benchmarks/profile.txt)
     python benchmarks/bench.py --repeat 3 # best of 3 per row, on a busy machine
