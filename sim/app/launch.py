@@ -26,8 +26,7 @@ def start_workers_early(argv: list[str]) -> None:
             seeds, workers = (int(value), workers) if key == "run.seeds" else (seeds, int(value))
     if seeds is None or "-m" in argv or "--multirun" in argv:
         return
-    wanted = workers or pool.workers_available()
-    if min(wanted, seeds // pool.MIN_SEEDS_PER_WORKER) > 1:
+    if pool.workers_for(seeds, workers or 0) > 1:
         pool.start_server()
 
 

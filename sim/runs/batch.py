@@ -28,7 +28,6 @@ from sim.core.rng import POOL_SIZE, first_blocks_into, seed_words
 from sim.core.world import ROUND_COLUMNS
 from sim.io.files import OUTCOME_COLUMNS, TRAJECTORY_SCHEMA, encode_trajectories
 from sim.runs import pool
-from sim.runs.pool import MIN_SEEDS_PER_WORKER, workers_available
 
 # Per-round columns, split by type, in the order of the trajectories schema (restored on
 # output). Derived from the schema, so a new column is declared in one place.
@@ -333,10 +332,9 @@ MAX_UNIT_ROWS = 2_000_000  # trajectory rows a worker computes at a time (memory
 def worker_count(cfg: CrisisConfig, seeds: int) -> int:
     """Processes a run of `seeds` replications uses: run.workers (0: all cores), if worth it."""
     wanted = cfg.run.workers
-    if not wanted:
-        # Inside a launcher's worker process the cores are shared out already.
-        wanted = 1 if mp.parent_process() is not None else workers_available()
-    return max(1, min(wanted, seeds // MIN_SEEDS_PER_WORKER))
+    if not wanted and mp.parent_process() is not None:
+        wanted = 1  # inside a launcher's worker process the cores are shared out already
+    return pool.workers_for(seeds, wanted)
 
 
 def _unit_size(seeds: int, workers: int, rounds: int) -> int:
@@ -415,7 +413,7 @@ def _task(c: Compiled, pieces: list, trajectories: bool, render: bool, whole=Non
 
 
 def _pool(workers: int):
-    """Worker processes forked from a server that has the main module and the kernels loaded.
+    """Worker processes forked from a server that has the batch driver and its kernels loaded.
 
     Forked from it, a worker neither imports the program again nor loads the
     compiled kernels from disk; the server itself has no threads to fork.

@@ -27,6 +27,11 @@ def workers_available() -> int:
         return os.cpu_count() or 1
 
 
+def workers_for(seeds: int, wanted: int = 0) -> int:
+    """Processes for a run of `seeds`: `wanted` (0: every core), if each gets enough seeds."""
+    return max(1, min(wanted or workers_available(), seeds // MIN_SEEDS_PER_WORKER))
+
+
 def context():
     """The multiprocessing context of the workers: a fork server where there is one."""
     methods = mp.get_all_start_methods()

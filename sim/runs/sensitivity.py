@@ -41,6 +41,7 @@ from sim.core.params import ConfigError, CrisisConfig, label, validate
 from sim.io import files
 from sim.io import sensitivity as sfiles
 from sim.runs import batch
+from sim.runs.pool import workers_available
 
 METHODS = ("sobol", "morris")
 
@@ -202,10 +203,6 @@ def count(cfg: CrisisConfig) -> np.ndarray:
 
 def _chunk(base: CrisisConfig, names: list[str], rows: np.ndarray) -> np.ndarray:
     return np.stack([count(at(base, names, row)) for row in rows])
-
-
-def workers_available() -> int:
-    return batch.workers_available()
 
 
 def evaluate(

@@ -15,7 +15,7 @@ from omegaconf import OmegaConf
 from sim.app.resources import CONFIGS
 from sim.core.params import CrisisConfig, validate
 from sim.io import files
-from sim.runs import batch, replications
+from sim.runs import batch, pool, replications
 
 SCENARIOS = sorted(p.stem for p in (CONFIGS / "scenario").glob("*.yaml"))
 SEEDS = 300
@@ -89,7 +89,7 @@ def test_long_runs_and_large_seeds_refill_the_streams_alike():
 def test_files_do_not_depend_on_the_number_of_workers(size, tmp_path, monkeypatch):
     cfg = scenario_config("baseline", seeds=3000)
     cfg.run.batch = size
-    monkeypatch.setattr(batch, "MIN_SEEDS_PER_WORKER", 500)  # two workers even for 3000 seeds
+    monkeypatch.setattr(pool, "MIN_SEEDS_PER_WORKER", 500)  # two workers even for 3000 seeds
     runs = {}
     for workers in (1, 2):
         c = copy.deepcopy(cfg)
@@ -112,7 +112,7 @@ def test_files_do_not_depend_on_the_number_of_workers(size, tmp_path, monkeypatc
 def test_blocks_come_back_in_seed_order_in_run_batch_sizes(monkeypatch):
     cfg = scenario_config("baseline", seeds=2600)
     cfg.run.batch = 1000
-    monkeypatch.setattr(batch, "MIN_SEEDS_PER_WORKER", 500)
+    monkeypatch.setattr(pool, "MIN_SEEDS_PER_WORKER", 500)
     got = list(batch.blocks(cfg, workers=2))
     assert [(b.start, b.stop) for b in got] == [(0, 1000), (1000, 2000), (2000, 2600)]
     whole = batch.simulate(cfg)
