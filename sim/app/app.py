@@ -24,13 +24,7 @@ from sim.app.explorer import (
     scenarios,
 )
 from sim.core.params import ACTOR_NAMES
-from sim.report.style import (
-    TALKS_STATE_COLORS,
-    TALKS_STATE_LABELS,
-    month_label,
-    outcome_color,
-    outcome_label,
-)
+from sim.report.style import month_label, outcome_label, state_color, state_label
 
 EXPLAINED = ("us", "china", "china enforcement", "russia", "dprk")
 CSS = """
@@ -81,7 +75,7 @@ def lanes_html(model: ExplorerModel, last: int = 60) -> str:
         for cell in cells[first:]:
             colour = _shade(goldstein(name, cell))
             if name == "Talks / outcome" and cell:
-                colour = TALKS_STATE_COLORS.get(cell) or outcome_color(cell.replace(" ", "_"))
+                colour = state_color(cell.replace(" ", "_"))
             elif name == "UN Security Council" and cell.startswith("adopted"):
                 colour = _shade(-8.0)
             ink = "#ffffff" if _dark(colour) else "#222222"
@@ -223,9 +217,8 @@ def incidence_figure(result: dict, start: str) -> Figure:
     states = result["states"]
     fig = Figure(figsize=(6.4, 3.2), layout="constrained")
     ax = fig.subplots()
-    colors = {**{o: outcome_color(o) for o in states.columns}, **TALKS_STATE_COLORS}
-    labels = {**{o: outcome_label(o) for o in states.columns}, **TALKS_STATE_LABELS}
-    labels["standoff"] = "In crisis, no talks"
+    colors = {c: state_color(c) for c in states.columns}
+    labels = {c: state_label(c) for c in states.columns}
     x = np.arange(0.5, len(states) + 1.5)
     ys = [100 * np.append(states[c].to_numpy(), states[c].iloc[-1]) for c in states.columns]
     ax.stackplot(x, ys, colors=[colors[c] for c in states.columns], step="post",

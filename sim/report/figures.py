@@ -137,10 +137,8 @@ def cumulative_incidence(runs: list[Run], outdir: Path, formats) -> Figure:
     names = runs[0].outcome_names
     ended = [o for o in names if o not in ("talks", "standoff")]
     order = [*ended, *stats.TALKS_UNDER_WAY, "standoff"]
-    colors = {**{o: _color(o) for o in ended}, **style.TALKS_STATE_COLORS}
-    colors["standoff"] = _color("standoff")
-    labels = {**{o: _label(o) for o in ended}, **style.TALKS_STATE_LABELS}
-    labels["standoff"] = "In crisis, no talks"
+    colors = {o: style.state_color(o) for o in order}
+    labels = {o: style.state_label(o) for o in order}
     for ax, run in zip(axes[0], runs, strict=True):
         share = stats.state_by_month(run.outcomes, run.by_round.talks, run.rounds, run.seeds, names)
         x = np.arange(0.5, run.rounds + 1.5)

@@ -39,6 +39,18 @@ def outcome_label(name: str) -> str:
     return OUTCOME_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
+def state_color(name: str) -> str:
+    """The colour of a run's state in a month: an ended outcome, a talks state, or standoff."""
+    return TALKS_STATE_COLORS.get(name) or outcome_color(name)
+
+
+def state_label(name: str) -> str:
+    """The label of a run's state in a month (standoff: still in crisis without talks)."""
+    if name == "standoff":
+        return "In crisis, no talks"
+    return TALKS_STATE_LABELS.get(name) or outcome_label(name)
+
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
