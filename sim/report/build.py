@@ -21,14 +21,13 @@ from omegaconf import OmegaConf
 
 from sim import __version__
 from sim.core.params import CrisisConfig, sources
-from sim.io.files import clear_report
+from sim.io.files import FIGURES, clear_report
 from sim.io.run import ReportError, Run, is_run, load_run, overrides, subruns, unfinished
 from sim.io.sensitivity import is_sensitivity
 from sim.io.uncertainty import is_uncertainty
 from sim.report import compare, document, events, figures, findings, parallel, style, timeline
 from sim.report.document import Code, Document, Link, Section, Table, Text
 
-FIGURES = "figures"
 SWEEP_TABLE = "sweep.parquet"
 BASELINE = "baseline"
 # Config sections that say how a run was made, not what world it models.

@@ -13,13 +13,12 @@ import numpy as np
 from sim import scoring
 from sim.core.params import label
 from sim.io.calibration import read as read_calibration
-from sim.io.files import PROVENANCE
+from sim.io.files import FIGURES, PROVENANCE
 from sim.io.hindcast import read as read_hindcast
 from sim.report import document, style
 from sim.report.document import Document, Section, Table, Text
 from sim.report.figures import save_figure
 
-FIGURES = "figures"
 BLUE, ORANGE, GREY, GREEN = "#0072B2", "#E69F00", "#999999", "#009E73"
 FORECASTER_COLORS = {
     "defaults": ORANGE,

@@ -24,7 +24,7 @@ from omegaconf import OmegaConf
 from sim import stats
 from sim.core.outcomes import OUTCOMES
 from sim.core.params import CrisisConfig, from_dict, label, sources
-from sim.io.files import PROVENANCE
+from sim.io.files import FIGURES, PROVENANCE
 from sim.io.run import read_json
 from sim.io.sensitivity import RESULT_JSON, SAMPLES, SENSITIVITY_CSV
 from sim.io.sensitivity import read as read_sensitivity
@@ -34,7 +34,6 @@ from sim.report.document import Code, Document, Figure, Section, Table, Text
 from sim.report.figures import save_figure
 
 OVERVIEW = "sensitivity_overview"
-FIGURES = "figures"
 ST_COLOR, S1_COLOR = "#1F4E79", "#8FB8DE"
 # Saved as these figures always were: at the report resolution, cropped to their contents.
 # The fixed SVG salt makes the same figure give the same SVG bytes, as in the other reports.

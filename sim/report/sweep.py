@@ -32,12 +32,12 @@ from sim import stats
 from sim.core.outcomes import OUTCOMES
 from sim.core.params import label as param_label
 from sim.io import sweep as sweeps
+from sim.io.files import FIGURES
 from sim.io.run import ReportError, load_run
 from sim.report import document, findings, style
 from sim.report.document import Document, Figure, Link, Section, Table, Text
 from sim.report.figures import _color, _figure, _label
 
-FIGURES = "figures"
 PCT = 100.0
 MAX_ANNOTATED = 120  # heatmap cells beyond which the numbers would not be legible
 

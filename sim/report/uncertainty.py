@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from sim.core.params import from_dict, label
-from sim.io.files import PROVENANCE, clear_report
+from sim.io.files import FIGURES, PROVENANCE, clear_report
 from sim.io.run import ReportError, read_json
 from sim.io.uncertainty import read
 from sim.report import document, style
@@ -21,7 +21,6 @@ from sim.report.document import Document, Section, Table, Text
 from sim.report.figures import save_figure
 from sim.report.findings import pct
 
-FIGURES = "figures"
 DEFAULT_FORMATS = ("png", "svg")
 PCT = 100.0
 
