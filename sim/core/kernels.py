@@ -34,6 +34,8 @@ import math
 import numpy as np
 from numba import njit
 
+from sim.core.params import TALKS_STATES
+
 from .ladder import ACTORS, NUCLEAR, OPENING_MOVES, TESTS, all_moves
 from .physics import physics
 from .rng import refill_block_into
@@ -69,9 +71,8 @@ DRAFT_SEVERITY = {"icbm_test": 1.0, "nuclear_test": 1.5}
 # of world.test_cost (the defaults give 0.04, 0.08, 0.12).
 TEST_COST = {"missile_test": 1.0, "icbm_test": 2.0, "nuclear_test": 3.0}
 
-# The state of talks (S_TALKS) and its names in trajectories.parquet.
+# The state of talks (S_TALKS); its names in trajectories.parquet are TALKS_STATES.
 TALKS_NONE, TALKS_OPEN, TALKS_AGREED = 0, 1, 2
-TALKS_STATES = ("none", "negotiating", "agreement")
 
 # How a war began (outcomes.csv war_cause): by a chosen strike or attack, or by accident.
 WAR_CAUSES = ("", "decision:us", "decision:dprk", "accident")

@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.core import kernels as K
 from sim.core.ladder import Move
-from sim.core.params import TALKS_STATES, CrisisConfig
+from sim.core.params import CrisisConfig
 from sim.core.physics import Physics, physics  # noqa: F401 (physics: re-exported)
 
 
@@ -89,7 +89,6 @@ ROUND_COLUMNS = (
 )
 
 _INTS = (K.S_ROUND, K.S_TALKS)
-assert K.TALKS_STATES == TALKS_STATES
 _BOOLS = (K.S_EXERCISES, K.S_US_ACCEPTS, K.S_DPRK_ACCEPTS)
 
 
