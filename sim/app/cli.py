@@ -49,9 +49,9 @@ def app(cfg: DictConfig) -> dict:
     events.write(conf, outdir)
     say(text.run_table(summary))
     if conf.report.enabled:
-        from sim.report import build
+        from sim.report import drawer
 
-        build.report(outdir)
+        drawer.report(outdir)  # by the drawing process the command started, if it did
     say(f"outputs: {outdir}")
     return summary
 

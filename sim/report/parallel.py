@@ -54,6 +54,9 @@ def draw(jobs: list[tuple[float, Callable[[], object]]]) -> list:
     """
     if len(jobs) < 2 or not _can_fork():
         return [job() for _, job in jobs]
+    from sim.report import drawer, style
+
+    style.warm()  # once, before the fork, not once in each process
     mine, theirs = _split([w for w, _ in jobs])
     results: list = [None] * len(jobs)
     r, w = os.pipe()
@@ -64,6 +67,7 @@ def draw(jobs: list[tuple[float, Callable[[], object]]]) -> list:
         pid = os.fork()
     if pid == 0:  # the child: its jobs, then straight out (no atexit, no stdio flush)
         os.close(r)
+        drawer.die_with_parent()
         code = 1
         try:
             data = pickle.dumps([jobs[i][1]() for i in theirs])

@@ -148,6 +148,20 @@ def subplots(nrows: int = 1, ncols: int = 1, figsize=(7.0, 4.0), layout="constra
     return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
+def warm() -> None:
+    """Load matplotlib, its Agg renderer and the report's font, once per process.
+
+    Called before a process forks its figure drawers, so that they do not each
+    pay for it; leaves no global setting changed.
+    """
+    import io
+
+    with context():
+        fig, ax = subplots(figsize=(1.0, 1.0))
+        ax.set_title("warm")
+        fig.savefig(io.BytesIO(), format="png")
+
+
 def save(fig, outdir, name: str, formats=("png", "svg")) -> dict:
     """Save `fig` as outdir/name.<fmt> for each format (PNG always).
 
@@ -163,7 +177,7 @@ def save(fig, outdir, name: str, formats=("png", "svg")) -> dict:
     engine = fig.get_layout_engine()
     if engine is not None:  # lay out once, not once per format: text layout is the slow part
         engine.execute(fig)
-        fig.set_layout_engine("none")
+        fig.set_layout_engine(None)  # None, not "none": a placeholder engine costs a draw a save
     for fmt in dict.fromkeys(("png", *formats)):
         path = outdir / f"{name}.{fmt}"
         extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}

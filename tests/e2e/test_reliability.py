@@ -252,6 +252,19 @@ def test_a_rerun_that_fails_leaves_nothing_of_the_earlier_run(tmp_path):
     assert report.returncode == 1 and "interrupted run" in report.stderr
 
 
+def test_a_rerun_without_a_report_leaves_no_report_of_the_earlier_run(tmp_path):
+    out = tmp_path / "run"
+    first = run_cli("scenario=max_pressure", "run.seeds=6", "run.rounds=6",
+                    f"hydra.run.dir={out}", cwd=tmp_path)  # fmt: skip
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "max_pressure" in (out / "report.html").read_text()
+    again = run_cli(*QUICK, f"hydra.run.dir={out}", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr[-3000:]
+    left = {p.name for p in out.iterdir()}
+    assert not left & {"report.html", "report.md", "figures"}, left
+    assert json.loads((out / "summary.json").read_text())["scenario"] == "baseline"
+
+
 def run_cli_report(path: Path, *args: str) -> subprocess.CompletedProcess:
     exe = Path(console_script()).with_name("crisis-report")
     return subprocess.run([str(exe), str(path), *args], capture_output=True, text=True,
