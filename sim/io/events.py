@@ -14,13 +14,16 @@ The table is a pure function of trajectories.parquet, which it leaves unchanged.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.core.ladder import MENUS, RESOLUTION, VOTE_MOVES
+
+if TYPE_CHECKING:  # pandas is imported where it is used: a run does not need it
+    import pandas as pd
 
 EVENTS = "events.parquet"
 
@@ -125,6 +128,8 @@ def month_codes(rounds: np.ndarray, start: str) -> tuple[np.ndarray, np.ndarray,
 
 def events_table(traj: pd.DataFrame, start: str = "2017-08") -> pa.Table:
     """The events of trajectories (a frame with SOURCE_COLUMNS), as an EVENT_SCHEMA table."""
+    import pandas as pd
+
     parts = []
     seed = traj["seed"].to_numpy()
     rnd = traj["round"].to_numpy()
@@ -175,6 +180,8 @@ def _part(seed, rnd, order, actor, kind, names, menu, target_actor) -> pd.DataFr
 
     Each column is looked up once per distinct move name, not once per row.
     """
+    import pandas as pd
+
     which, distinct = pd.factorize(np.asarray(names, dtype=object))
     moves = [menu[n] for n in distinct]
     codes = [m.cameo for m in moves]

@@ -44,30 +44,37 @@ from __future__ import annotations
 
 import copy
 import math
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where it is used: a run does not need it
+    import pandas as pd
+
 
 ANCHOR = "2017-08"
 RESOLUTION_STEP = 0.08  # assumption: share of the sanctions gap one UN resolution closes
 TENSION_FLOOR = 0.15  # assumption: tension of the armistice with no tests in a year
 TEMPO_MONTHS = 12  # months of testing that count towards the tempo
 TESTS = ("missile_test", "icbm_test", "satellite_launch", "nuclear_test")
-FIRST = pd.Period("2016-01", freq="M")
-LAST = pd.Period("2020-01", freq="M")  # the month after the record ends
+FIRST = "2016-01"
+LAST = "2020-01"  # the month after the record ends
 
 
 def _period(month) -> pd.Period:
+    import pandas as pd
+
     try:
         m = pd.Period(str(month), freq="M")
     except ValueError:
         raise ValueError(f"run.start={month!r} is not a month; allowed: YYYY-MM") from None
-    if not FIRST <= m <= LAST:
+    if not pd.Period(FIRST, freq="M") <= m <= pd.Period(LAST, freq="M"):
         raise ValueError(f"run.start={month} is outside the record; allowed: {FIRST}..{LAST}")
     return m
 
 
 def record_before(month, events: pd.DataFrame) -> dict:
     """What the record holds before ``month`` (events dated in earlier months only)."""
+    import pandas as pd
+
     m = _period(month)
     ev = events[events["month"] < m]
     kinds = ev["event_type"]
@@ -81,7 +88,7 @@ def record_before(month, events: pd.DataFrame) -> dict:
     return {
         "month": str(m),
         "talks": talks_state(ev),
-        "months_since_2016_01": (m - FIRST).n,
+        "months_since_2016_01": (m - pd.Period(FIRST, freq="M")).n,
         "resolutions": int((kinds == "resolution_adopted").sum()),
         "tests": {k: int((tests["event_type"] == k).sum()) for k in TESTS},
         "tempo_by_age": dict(sorted(tempo.items())),
@@ -118,6 +125,8 @@ def _logit(x: float) -> float:
 
 def start_values(cfg, events: pd.DataFrame) -> dict[str, float | bool]:
     """Dotted key -> initial value for a run from ``cfg.run.start`` (empty at the anchor)."""
+    import pandas as pd
+
     m = _period(cfg.run.start)
     if m == pd.Period(ANCHOR, freq="M"):
         return {}
@@ -174,6 +183,8 @@ def apply_start(cfg, events: pd.DataFrame | None = None):
 
     The anchor month returns ``cfg`` itself, untouched.
     """
+    import pandas as pd
+
     if _period(cfg.run.start) == pd.Period(ANCHOR, freq="M"):
         return cfg
     if events is None:

@@ -10,14 +10,17 @@ top of every report say the same thing as the tables below them.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim import stats
 from sim.core.outcomes import NUCLEAR_WAR, OUTCOMES, WAR
 from sim.core.params import label
 from sim.report import style
+
+if TYPE_CHECKING:  # pandas is imported where it is used: a run does not need it
+    import pandas as pd
 
 WAR_LIKE = (WAR, NUCLEAR_WAR)
 

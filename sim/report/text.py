@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 
 from sim import stats
@@ -17,6 +16,9 @@ from sim.core.outcomes import OUTCOMES
 from sim.core.params import label
 from sim.io.sweep import TABLE, metadata
 from sim.report import findings, style
+
+if TYPE_CHECKING:  # pandas is imported where it is used: a run does not need it
+    import pandas as pd
 
 if TYPE_CHECKING:  # the comparison module draws figures: import matplotlib only when drawing
     from sim.report.compare import Comparison

@@ -79,7 +79,15 @@ def timeline(run: Run, outdir: Path, formats) -> Figure:
             esc = _escalation(actor, move)
             shade = style.ESCALATION_SHADES.get(esc, "#FFFFFF")
             ax.add_patch(
-                Rectangle((r - 0.46, y + 0.08), 0.92, 0.84, fc=shade, ec="#999999", lw=0.4)
+                Rectangle(
+                    (r - 0.46, y + 0.08),
+                    0.92,
+                    0.84,
+                    fc=shade,
+                    ec="#999999",
+                    lw=0.4,
+                    in_layout=False,
+                )
             )
             ax.text(
                 r,
@@ -90,6 +98,7 @@ def timeline(run: Run, outdir: Path, formats) -> Figure:
                 fontsize=5.6,
                 linespacing=0.95,
                 color="white" if esc in DARK else "black",
+                in_layout=False,  # inside its cell: the layout need not measure it
             )
     # Security Council lane: draft strength (outline), adopted strength (fill), votes on top.
     yc = y_of["council"]
