@@ -141,7 +141,7 @@ class Run:
         """Per-round statistics of trajectories.parquet (sim.stats.RoundStats), read in batches.
 
         Memory does not grow with the number of seeds: the file is streamed
-        (three passes), never loaded whole.
+        (three passes, a row group at a time), never loaded whole.
         """
         from sim.stats import BAND_COLUMNS, RoundStats
 
@@ -151,7 +151,10 @@ class Run:
                    "china_vote", "russia_vote", "outcome", "talks"]  # fmt: skip
 
         def batches():
-            return handle.iter_batches(batch_size=65_536, columns=columns)
+            # Row group by row group: ParquetFile.iter_batches holds on to memory as it
+            # goes (pyarrow 26: +0.5 GB over a 1,000,000-seed file); this stays flat.
+            for i in range(handle.num_row_groups):
+                yield handle.read_row_group(i, columns=columns)
 
         try:
             return RoundStats(batches, self.rounds, list(BAND_COLUMNS))
