@@ -26,6 +26,8 @@ from sim.runs import pool
 # Command-line flags after which no run is made (help, config display, ...) or a multirun is.
 NO_RUN_FLAGS = ("-h", "--help", "--hydra-help", "-i", "--info", "-c", "--cfg", "--resolve",
                 "--version", "-sc", "--shell-completion", "-m", "--multirun")  # fmt: skip
+# Keys whose values other than "run" or "none" choose another task than a run with its report.
+OTHER_TASKS = ("task", "uncertainty", "experiment")
 
 
 def start_workers_early(argv: list[str]) -> None:
@@ -34,29 +36,32 @@ def start_workers_early(argv: list[str]) -> None:
     A guess from the command line only: a run that turns out to use one
     process leaves the server idle, and results never depend on it.
     """
-    seeds = workers = None
-    for arg in argv:
-        key, _, value = arg.partition("=")
-        if key in ("run.seeds", "run.workers") and value.strip().isdigit():
-            seeds, workers = (int(value), workers) if key == "run.seeds" else (seeds, int(value))
-    if seeds is None or "-m" in argv or "--multirun" in argv:
+    given = overrides(argv)
+    seeds, workers = given.get("run.seeds", ""), given.get("run.workers", "0")
+    if not (makes_one_run(argv) and seeds.isdigit() and workers.isdigit()):
         return
-    if pool.workers_for(seeds, workers or 0) > 1:
+    if pool.workers_for(int(seeds), int(workers)) > 1:
         pool.start_server()
+
+
+def overrides(argv: list[str]) -> dict[str, str]:
+    """The key=value arguments of a command line, values stripped."""
+    return {k: v.strip() for k, eq, v in (a.partition("=") for a in argv) if eq}
+
+
+def makes_one_run(argv: list[str]) -> bool:
+    """Whether the command line runs one job: no multirun, help or config display."""
+    return not any(a.partition("=")[0] in NO_RUN_FLAGS for a in argv)
 
 
 def draws_a_run_report(argv: list[str]) -> bool:
     """Whether the command line asks for one run with its report (the default task)."""
-    for arg in argv:
-        key, eq, value = arg.partition("=")
-        if key in NO_RUN_FLAGS or (not eq and key.startswith("--cfg")):
-            return False
-        value = value.strip().lower()
-        if key == "report.enabled" and value in ("false", "no", "off", "0"):
-            return False
-        if key in ("task", "uncertainty", "experiment") and value not in ("run", "none"):
-            return False  # other tasks draw other reports, or none
-    return True
+    given = overrides(argv)
+    if given.get("report.enabled", "").lower() in ("false", "no", "off", "0"):
+        return False
+    if any(given.get(k, "run").lower() not in ("run", "none") for k in OTHER_TASKS):
+        return False  # other tasks draw other reports, or none
+    return makes_one_run(argv)
 
 
 def main() -> None:

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sim.io.files import (
     OUTCOMES_CSV,
@@ -23,6 +22,9 @@ from sim.io.files import (
     TRAJECTORIES,
     partials,
 )
+
+if TYPE_CHECKING:  # pandas is imported where it is used: a run does not need it
+    import pandas as pd
 
 MONTH = r"\d{4}-(0[1-9]|1[0-2])"
 
@@ -176,6 +178,8 @@ class Run:
     @cached_property
     def outcomes(self) -> pd.DataFrame:
         """outcomes.csv (seed, outcome, outcome_round), checked against summary.json."""
+        import pandas as pd
+
         path = self.path / OUTCOMES_CSV
         if not path.is_file():
             raise _missing(path)

@@ -9,14 +9,14 @@ path over and the report is drawn at once.
 
 Results do not depend on it: the same `build.report` draws the same files here
 or in the caller's process (which it does when no drawer was started).
-This module imports only the standard library, because it is imported before the fork.
+This module (and sim.report.parallel) imports only the standard library: it is imported
+before the fork.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import os
 import pickle
 import signal
@@ -24,13 +24,9 @@ import sys
 import traceback
 from pathlib import Path
 
+from sim.report.parallel import die_with_parent
+
 _started: Drawer | None = None
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
-    with contextlib.suppress(OSError, AttributeError):  # not Linux: killed at the parent's exit
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
 
 
 class Drawer:

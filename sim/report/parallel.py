@@ -9,8 +9,11 @@ so its bytes do not depend on which one drew it (tests compare both ways).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import pickle
+import signal
 import sys
 import threading
 import warnings
@@ -34,6 +37,12 @@ def _can_fork() -> bool:
     )
 
 
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: killed at the parent's exit
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+
+
 def _split(weights: list[float]) -> tuple[list[int], list[int]]:
     """Indices for this process and for the child, the heaviest first, to even out the load."""
     mine: list[int] = []
@@ -54,7 +63,7 @@ def draw(jobs: list[tuple[float, Callable[[], object]]]) -> list:
     """
     if len(jobs) < 2 or not _can_fork():
         return [job() for _, job in jobs]
-    from sim.report import drawer, style
+    from sim.report import style
 
     style.warm()  # once, before the fork, not once in each process
     mine, theirs = _split([w for w, _ in jobs])
@@ -67,7 +76,7 @@ def draw(jobs: list[tuple[float, Callable[[], object]]]) -> list:
         pid = os.fork()
     if pid == 0:  # the child: its jobs, then straight out (no atexit, no stdio flush)
         os.close(r)
-        drawer.die_with_parent()
+        die_with_parent()
         code = 1
         try:
             data = pickle.dumps([jobs[i][1]() for i in theirs])

@@ -6,6 +6,8 @@ scheme; both stay distinguishable under the common colour-vision deficiencies.
 
 from __future__ import annotations
 
+import functools
+
 from sim.core.params import ACTOR_NAMES
 from sim.io.files import atomic
 
@@ -148,6 +150,7 @@ def subplots(nrows: int = 1, ncols: int = 1, figsize=(7.0, 4.0), layout="constra
     return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
+@functools.cache
 def warm() -> None:
     """Load matplotlib, its Agg renderer and the report's font, once per process.
 

@@ -17,10 +17,9 @@ from sim.core.params import label
 from sim.io.sweep import TABLE, metadata
 from sim.report import findings, style
 
-if TYPE_CHECKING:  # pandas is imported where it is used: a run does not need it
+if TYPE_CHECKING:  # imported where used: a run needs neither pandas nor matplotlib
     import pandas as pd
 
-if TYPE_CHECKING:  # the comparison module draws figures: import matplotlib only when drawing
     from sim.report.compare import Comparison
 
 

@@ -32,3 +32,24 @@ def test_an_experiment_still_gets_its_mode_read(monkeypatch):
         assert Hydra.get_mode is real, argv
     cli.compose_once(["run.seeds=10", "scenario=baseline"])
     assert Hydra.get_mode is not real
+
+
+def test_the_command_line_guesses_which_helpers_a_command_needs(monkeypatch):
+    """The drawing process for one run with its report; the worker server for a large run."""
+    from sim.app import launch
+
+    assert launch.draws_a_run_report([])
+    assert launch.draws_a_run_report(["scenario=max_pressure", "run.seeds=1000", "task=run"])
+    for argv in (["report.enabled=false"], ["report.enabled=False"], ["-m", "run.seeds=1,2"],
+                 ["--help"], ["--cfg", "job"], ["--cfg=job"], ["task=sensitivity"],
+                 ["uncertainty=posterior"], ["experiment=tipping_point"]):  # fmt: skip
+        assert not launch.draws_a_run_report(argv), argv
+    started = []
+    monkeypatch.setattr(launch.pool, "start_server", lambda: started.append(True))
+    monkeypatch.setattr(launch.pool, "workers_available", lambda: 2)
+    for argv in (["run.seeds=1000"], ["run.seeds=100000", "run.workers=1"],
+                 ["-m", "run.seeds=100000"], ["--help", "run.seeds=100000"]):  # fmt: skip
+        launch.start_workers_early(argv)
+        assert not started, argv
+    launch.start_workers_early(["run.seeds=100000"])
+    assert started == [True]
