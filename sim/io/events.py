@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.core.ladder import MENUS, RESOLUTION, VOTE_MOVES
+from sim.io import arrow
 
 if TYPE_CHECKING:  # pandas is imported where it is used: a run does not need it
     import pandas as pd
@@ -126,90 +127,99 @@ def month_codes(rounds: np.ndarray, start: str) -> tuple[np.ndarray, np.ndarray,
     )
 
 
-def events_table(traj: pd.DataFrame, start: str = "2017-08") -> pa.Table:
-    """The events of trajectories (a frame with SOURCE_COLUMNS), as an EVENT_SCHEMA table."""
-    import pandas as pd
+def events_table(traj, start: str = "2017-08") -> pa.Table:
+    """The events of trajectories (an Arrow table or batch, or a frame, with SOURCE_COLUMNS),
+    as an EVENT_SCHEMA table, ordered by seed, round and order within the round.
 
-    parts = []
-    seed = traj["seed"].to_numpy()
-    rnd = traj["round"].to_numpy()
-    for actor in ("us", "china", "russia", "dprk"):
-        names = traj[f"{actor}_move"].to_numpy()
-        parts.append(_part(seed, rnd, ORDER[actor], actor, "move", names, MENUS[actor], actor))
-    drafted = traj["resolution_drafted"].notna().to_numpy()
-    for who in ("china", "russia"):
-        votes = traj[f"{who}_vote"].to_numpy()
-        mask = drafted & pd.notna(votes)
-        parts.append(
-            _part(
-                seed[mask], rnd[mask], ORDER[f"{who}_vote"], who, "vote", votes[mask],
-                VOTE_MOVES, "unsc",
-            )
-        )  # fmt: skip
-    adopted = traj["resolution_adopted"].notna().to_numpy()
-    n = int(adopted.sum())
-    parts.append(
-        _part(
-            seed[adopted],
-            rnd[adopted],
-            ORDER["resolution"],
-            "unsc",
-            "resolution",
-            np.full(n, RESOLUTION.name, dtype=object),
-            {RESOLUTION.name: RESOLUTION},
-            "dprk",
-        )
-    )
-    df = pd.concat(parts, ignore_index=True)
-    df = df.sort_values(["seed", "round", "order"], kind="stable").reset_index(drop=True)
-    sqldate, monthyear, year = month_codes(df["round"].to_numpy(), start)
-    df.insert(0, "Year", year)
-    df.insert(0, "MonthYear", monthyear)
-    df.insert(0, "SQLDATE", sqldate)
-    df.insert(
-        0,
-        "GLOBALEVENTID",
-        event_id(df["seed"].to_numpy(), df["round"].to_numpy(), df["order"].to_numpy()),
-    )
-    df = df[EVENT_SCHEMA.names]
-    return pa.Table.from_pandas(df, schema=EVENT_SCHEMA, preserve_index=False)
-
-
-def _part(seed, rnd, order, actor, kind, names, menu, target_actor) -> pd.DataFrame:
-    """One kind of event (an actor's moves, its votes, the resolutions) as event rows.
-
-    Each column is looked up once per distinct move name, not once per row.
+    Built with numpy and Arrow alone: a run that writes its events does not load pandas.
     """
-    import pandas as pd
+    if not isinstance(traj, (pa.Table, pa.RecordBatch)):
+        traj = pa.Table.from_pandas(traj[SOURCE_COLUMNS], preserve_index=False)
+    seed = arrow.to_numpy(traj["seed"]).astype(np.int32)
+    rnd = arrow.to_numpy(traj["round"]).astype(np.int32)
+    rows = len(seed)
+    parts = []
+    for actor in ("us", "china", "russia", "dprk"):
+        which, names = arrow.codes(traj[f"{actor}_move"])
+        if (which < 0).any():
+            raise ValueError(f"trajectories hold a round without a {actor} move")
+        every = np.ones(rows, dtype=bool)
+        parts.append(
+            _part(seed, rnd, every, which, names, ORDER[actor], actor, "move", MENUS[actor], actor)
+        )
+    drafted = arrow.valid(traj["resolution_drafted"])
+    for who in ("china", "russia"):
+        which, names = arrow.codes(traj[f"{who}_vote"])
+        parts.append(
+            _part(seed, rnd, drafted & (which >= 0), which, names, ORDER[f"{who}_vote"], who,
+                  "vote", VOTE_MOVES, "unsc")
+        )  # fmt: skip
+    adopted = arrow.valid(traj["resolution_adopted"])
+    parts.append(
+        _part(seed, rnd, adopted, np.zeros(rows, dtype=np.int64), [RESOLUTION.name],
+              ORDER["resolution"], "unsc", "resolution", {RESOLUTION.name: RESOLUTION}, "dprk")
+    )  # fmt: skip
+    # (seed, round, order) is unique to an event, so this order is total
+    numbers = {k: np.concatenate([part[k] for part in parts]) for k in _NUMBERS}
+    rank = np.lexsort((numbers["order"], numbers["round"], numbers["seed"]))
+    numbers = {k: v[rank] for k, v in numbers.items()}
+    sqldate, monthyear, year = month_codes(numbers["round"], start)
+    numbers["GLOBALEVENTID"] = event_id(numbers["seed"], numbers["round"], numbers["order"])
+    numbers.update(SQLDATE=sqldate, MonthYear=monthyear, Year=year)
+    columns = []
+    for field in EVENT_SCHEMA:
+        if field.name in numbers:
+            columns.append(arrow.from_numpy(numbers[field.name], field.type))
+            continue
+        names, which, offset = [], [], 0  # each part's names, one list: rows index into it
+        for part in parts:
+            part_names, part_which = part[field.name]
+            names += part_names
+            which.append(part_which + offset)
+            offset += len(part_names)
+        index = np.concatenate(which)[rank].astype(np.int32)
+        columns.append(arrow.strings(names).take(arrow.from_numpy(index, pa.int32())))
+    return pa.Table.from_arrays(columns, schema=EVENT_SCHEMA)
 
-    which, distinct = pd.factorize(np.asarray(names, dtype=object))
-    moves = [menu[n] for n in distinct]
+
+# The event columns that are numbers; the others are strings.
+_NUMBERS = ("QuadClass", "GoldsteinScale", "seed", "round", "order")
+
+
+def _part(seed, rnd, rows, which, names, order, actor, kind, menu, target_actor) -> dict:
+    """One kind of event (an actor's moves, its votes, the resolutions), for the trajectory
+    rows where `rows` holds: numbers as arrays, strings as (names, each row's index).
+
+    Each value is looked up once per distinct move name, not once per row.
+    """
+    which = which[rows]
+    n = len(which)
+    moves = [menu[name] for name in names]
     codes = [m.cameo for m in moves]
     if kind == "move":
-        targets = [TARGETS.get((actor, n), "") for n in distinct]
+        targets = [TARGETS.get((actor, name), "") for name in names]
     else:
-        targets = [ACTOR_CODES[target_actor]] * len(distinct)
+        targets = [ACTOR_CODES[target_actor]] * len(names)
+    zeros = np.zeros(n, dtype=np.int64)
 
-    def column(values, dtype):
-        return np.asarray(values, dtype=dtype)[which] if len(which) else np.empty(0, dtype)
+    def numbers(values, dtype):
+        return np.asarray(values, dtype=dtype)[which] if names else np.empty(0, dtype)
 
-    return pd.DataFrame(
-        {
-            "Actor1Code": ACTOR_CODES[actor],
-            "Actor2Code": pd.Series(column(targets, object), dtype=object),
-            "EventCode": pd.Series(column(codes, object), dtype=object),
-            "EventBaseCode": pd.Series(column([base_code(c) for c in codes], object)),
-            "EventRootCode": pd.Series(column([root_code(c) for c in codes], object)),
-            "QuadClass": pd.Series(column([quad_class(c) for c in codes], np.int32)),
-            "GoldsteinScale": pd.Series(column([m.goldstein for m in moves], np.float64)),
-            "seed": pd.Series(seed, dtype=np.int32),
-            "round": pd.Series(rnd, dtype=np.int32),
-            "order": np.int32(order),
-            "actor": actor,
-            "kind": kind,
-            "move": pd.Series(np.asarray(names, dtype=object), dtype=object),
-        }
-    )
+    return {
+        "Actor1Code": ([ACTOR_CODES[actor]], zeros),
+        "Actor2Code": (targets, which),
+        "EventCode": (codes, which),
+        "EventBaseCode": ([base_code(c) for c in codes], which),
+        "EventRootCode": ([root_code(c) for c in codes], which),
+        "QuadClass": numbers([quad_class(c) for c in codes], np.int32),
+        "GoldsteinScale": numbers([m.goldstein for m in moves], np.float64),
+        "seed": seed[rows],
+        "round": rnd[rows],
+        "order": np.full(n, order, dtype=np.int32),
+        "actor": ([actor], zeros),
+        "kind": ([kind], zeros),
+        "move": (list(names), which),
+    }
 
 
 def write_events(traj_path: Path | str, out_path: Path | str, start: str = "2017-08") -> Path:
@@ -222,7 +232,7 @@ def write_events(traj_path: Path | str, out_path: Path | str, start: str = "2017
     writer = pq.ParquetWriter(tmp, EVENT_SCHEMA, compression="zstd")
     try:
         for batch in source.iter_batches(batch_size=65_536, columns=SOURCE_COLUMNS):
-            writer.write_table(events_table(batch.to_pandas(), start))
+            writer.write_table(events_table(batch, start))
         writer.close()
         tmp.replace(out_path)
     finally:

@@ -26,6 +26,7 @@ from sim.core import kernels as K
 from sim.core.params import CrisisConfig
 from sim.core.rng import POOL_SIZE, first_blocks_into, seed_words
 from sim.core.world import ROUND_COLUMNS
+from sim.io import arrow
 from sim.io.files import OUTCOME_COLUMNS, TRAJECTORY_SCHEMA, encode_trajectories
 from sim.runs import pool
 
@@ -554,38 +555,14 @@ def trajectory_rows(block: Block) -> list[tuple]:
     return list(zip(*(cols[name] for name in ("seed", *ROUND_COLUMNS)), strict=True))
 
 
-def _strings(names) -> pa.Array:
-    """Names as an Arrow string array, from its buffers."""
-    data = [n.encode() for n in names]
-    offsets = np.cumsum([0, *map(len, data)], dtype=np.int32)
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
-    return pa.Array.from_buffers(pa.string(), len(data), buffers)
-
-
-def _arrow(v: np.ndarray, type_: pa.DataType, null: np.ndarray | None = None) -> pa.Array:
-    """A numpy column as an Arrow array over the same memory; `null` marks missing values.
-
-    Built from buffers, not with pa.array, which imports pandas (a quarter of a
-    second in every worker process) to ask whether `v` is a pandas object.
-    """
-    if type_ == pa.bool_():
-        values = pa.py_buffer(np.packbits(v, bitorder="little"))
-    else:
-        values = pa.py_buffer(np.ascontiguousarray(v, dtype=type_.to_pandas_dtype()))
-    valid = None
-    if null is not None and null.any():
-        valid = pa.py_buffer(np.packbits(~null, bitorder="little"))
-    return pa.Array.from_buffers(type_, len(v), [valid, values])
-
-
 @functools.cache
 def _names() -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
     """The code tables as Arrow strings; code -1 of an outcome is the last entry, ""."""
     return (
-        _strings(MOVE_NAMES),
-        _strings(VOTE_NAMES),
-        _strings([*OUTCOME_NAMES, ""]),
-        _strings(K.TALKS_STATES),
+        arrow.strings(MOVE_NAMES),
+        arrow.strings(VOTE_NAMES),
+        arrow.strings([*OUTCOME_NAMES, ""]),
+        arrow.strings(K.TALKS_STATES),
     )
 
 
@@ -599,18 +576,18 @@ def trajectory_table(block: Block) -> pa.Table:
         name = field.name
         v = t[name]
         if name in ("us_move", "china_move", "russia_move", "dprk_move"):
-            arr = move_names.take(_arrow(v, i8))
+            arr = move_names.take(arrow.from_numpy(v, i8))
         elif name in ("china_vote", "russia_vote"):
-            arr = vote_names.take(_arrow(np.maximum(v, 0), i8, null=v < 0))
+            arr = vote_names.take(arrow.from_numpy(np.maximum(v, 0), i8, null=v < 0))
         elif name == "outcome":
-            arr = outcome_names.take(_arrow(np.where(v < 0, len(OUTCOME_NAMES), v), i8))
+            arr = outcome_names.take(arrow.from_numpy(np.where(v < 0, len(OUTCOME_NAMES), v), i8))
         elif name == "talks":
-            arr = talks_names.take(_arrow(v, i8))
+            arr = talks_names.take(arrow.from_numpy(v, i8))
         elif name == "exercises":
-            arr = _arrow(v != 0, field.type)
+            arr = arrow.from_numpy(v != 0, field.type)
         elif name in ("resolution_drafted", "resolution_adopted"):
-            arr = _arrow(v, field.type, null=np.isnan(v))
+            arr = arrow.from_numpy(v, field.type, null=np.isnan(v))
         else:
-            arr = _arrow(v, field.type)
+            arr = arrow.from_numpy(v, field.type)
         arrays.append(arr)
     return pa.Table.from_arrays(arrays, schema=TRAJECTORY_SCHEMA)

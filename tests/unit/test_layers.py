@@ -36,3 +36,35 @@ def test_the_model_imports_no_plots_or_hydra():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_run_with_its_events_loads_no_mesa_pandas_or_plots(tmp_path):
+    """The batch path's start-up promise (README, Performance): only what a run uses."""
+    code = (
+        "import sys; from sim.core.params import CrisisConfig; import sim.app.cli;"
+        "from sim.runs import events, replications;"
+        f"cfg = CrisisConfig(); cfg.run.seeds = 30; out = {str(tmp_path)!r};"
+        "replications.run(cfg, out); events.write(cfg, out);"
+        "print(sorted(m for m in ('mesa', 'pandas', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "events.parquet").is_file()
+
+
+def test_events_of_a_run_do_not_depend_on_how_its_rows_are_batched(tmp_path, config):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from sim.io.events import events_table
+    from sim.runs import events, replications
+
+    cfg = config(seeds=25, rounds=24)
+    replications.run(cfg, tmp_path)
+    events.write(cfg, tmp_path)
+    traj = pq.read_table(tmp_path / "trajectories.parquet")
+    whole = pq.read_table(tmp_path / "events.parquet")
+    cut = traj.num_rows // 3
+    parts = [events_table(traj.slice(0, cut)), events_table(traj.slice(cut))]
+    assert pa.concat_tables(parts).equals(whole)
+    assert events_table(traj.to_pandas()).equals(whole)  # a frame gives the same table
