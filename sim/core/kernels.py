@@ -37,6 +37,7 @@ from numba import njit
 from sim.core.params import TALKS_STATES
 
 from .ladder import ACTORS, NUCLEAR, OPENING_MOVES, TESTS, all_moves
+from .outcomes import OUTCOMES
 from .physics import physics
 from .rng import refill_block_into
 
@@ -85,9 +86,8 @@ CAUSE_NONE, CAUSE_US, CAUSE_DPRK, CAUSE_ACCIDENT = range(4)
 STREAMS = ("world", "us", "china", "russia", "dprk", "noise", "council")
 BLOCK = 64
 
-# Council answers and outcomes: their codes are their positions here.
+# Council answers and outcomes (sim.core.outcomes): their codes are their positions.
 VOTES = ("yes", "soften", "veto")
-OUTCOMES = ("talks", "war", "nuclear_war", "collapse", "standoff")
 
 # ---------------------------------------------------------------- state layout
 (

@@ -17,8 +17,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from omegaconf import OmegaConf
-
 from sim import __version__
 from sim.core.params import CrisisConfig, sources
 from sim.io.files import FIGURES, clear_report
@@ -188,7 +186,7 @@ def provenance(run: Run) -> dict[str, object]:
 
 
 def config_block(run: Run) -> Code:
-    text = OmegaConf.to_yaml(OmegaConf.create(run.config))
+    text = document.yaml_text(run.config)
     ovr = overrides(run.path)
     if ovr:
         text = "# overrides: " + " ".join(f"{k}={v}" for k, v in ovr.items()) + "\n" + text

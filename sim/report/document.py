@@ -84,6 +84,14 @@ class Code:
 Block = Text | Table | Figure | Code
 
 
+def yaml_text(data: Mapping) -> str:
+    """Settings as a YAML block, keys in their order (what `OmegaConf.to_yaml` prints for plain
+    data, without loading OmegaConf into the process that draws the report)."""
+    import yaml
+
+    return yaml.safe_dump(dict(data), sort_keys=False, default_flow_style=False, allow_unicode=True)
+
+
 @dataclass
 class Section:
     heading: str

@@ -19,7 +19,6 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
-from omegaconf import OmegaConf
 
 from sim import stats
 from sim.core.outcomes import OUTCOMES
@@ -453,7 +452,7 @@ def write_report(
             "Files",
             [
                 Text(FILES_TEXT),
-                Code(OmegaConf.to_yaml(OmegaConf.create(settings)), "Settings"),
+                Code(document.yaml_text(settings), "Settings"),
             ],
         )
     )

@@ -5,8 +5,13 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from sim.core.params import label
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "configs" / "scenario"
 
 
 def test_importing_the_report_changes_no_matplotlib_setting():
@@ -68,3 +73,26 @@ def test_events_of_a_run_do_not_depend_on_how_its_rows_are_batched(tmp_path, con
     parts = [events_table(traj.slice(0, cut)), events_table(traj.slice(cut))]
     assert pa.concat_tables(parts).equals(whole)
     assert events_table(traj.to_pandas()).equals(whole)  # a frame gives the same table
+
+
+def test_the_report_loads_no_kernels_or_config_framework():
+    """The drawing process loads the report while the run runs: nothing it does not use."""
+    code = (
+        "import sys, sim.report.build, sim.report.sensitivity;"
+        "print(sorted(m for m in ('numba', 'hydra', 'omegaconf', 'mesa') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("scenario", sorted(p.stem for p in SCENARIOS.glob("*.yaml")))
+def test_the_reports_config_block_reads_as_omegaconf_prints_it(scenario):
+    from dataclasses import asdict
+
+    from omegaconf import OmegaConf
+
+    from sim.app.api import load_config
+    from sim.report.document import yaml_text
+
+    config = asdict(load_config(scenario))
+    assert yaml_text(config) == OmegaConf.to_yaml(OmegaConf.create(config))
