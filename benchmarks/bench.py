@@ -18,7 +18,9 @@ The targets (2-core machine): the batch driver at >= 5,000 replications/s on
 one core with the anticipating actors, and >= 20,000 with the first version's myopic
 rules (the target was set for those); a 100,000-seed run without report on both
 cores in <= 10 s wall; a speed-up of >= 1.7x from 1 worker to both cores (the two runs
-interleaved three times, the best of each); a 1,000,000-seed run with its report in <= 1 GB
+interleaved three times, the best of each; beside it, the machine's own speed-up for two
+copies of a CPU-bound loop, measured the same way); a 1,000-seed run with its report in
+<= 3 s wall; a 1,000,000-seed run with its report in <= 1 GB
 peak memory; a Sobol' analysis at N=1024 with 500 seeds a point in <= 15 minutes, projected
 from the rate of an N=16 run at 500 seeds a point and the analysis timed at full size.
 """
@@ -339,11 +341,26 @@ def bench(quick: bool, tmp: Path, log) -> dict:
             "" if ok is None else ("pass" if ok else "**miss**"),
         ]
     )
+    ceiling = machine_speedup()
+    result["machine_speedup"] = ceiling
+    rows.append(
+        [
+            "the machine's own speed-up",
+            "2 copies of the pace loop at once vs 1; best of 3",
+            "",
+            "",
+            f"{ceiling:.2f}x",
+            "",
+            "",
+            "",
+        ]
+    )
 
     log(f"4. a {small:,}-seed run with report")
     out = tmp / "baseline"
     m = measure(crisis_sim(out, f"run.seeds={small}", f"report.enabled={with_report}"))
-    row("run with report", f"{small:,} seeds, {what}", m, rate_of(small, m))
+    ok = m.wall <= 3 if small == 1_000 and with_report else None
+    row("run with report", f"{small:,} seeds, {what}", m, rate_of(small, m), "<= 3 s", ok)
     shutil.rmtree(out, ignore_errors=True)
 
     log(f"5. peak memory at {huge:,} seeds (outputs and report)")
@@ -426,6 +443,27 @@ def pace() -> float:
             x += i & 7
         best = min(best, time.perf_counter() - t0)
     return best
+
+
+def machine_speedup(repeat: int = 3) -> float:
+    """How much faster two CPU-bound processes finish together than one after the other.
+
+    A ceiling for any parallel speed-up here: on a shared virtual machine two
+    cores do not always give twice the work (measured the way the run pair is:
+    interleaved, the best of each).
+    """
+    loop = "x = 0\nfor i in range(15_000_000):\n    x += i & 7\n"
+    one, two = math.inf, math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", loop], check=True)
+        one = min(one, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(2)]
+        for p in procs:
+            p.wait()
+        two = min(two, time.perf_counter() - t0)
+    return 2 * one / two
 
 
 def environment() -> str:

@@ -418,10 +418,15 @@ class RoundStats:
     def _bins(self, c: str, v: np.ndarray) -> np.ndarray:
         lo, hi = self._range[c]
         width = (hi - lo) or 1.0
-        return np.clip(((v - lo) / width * _BINS).astype(np.int64), 0, _BINS - 1)
+        B = self._nbins
+        return np.clip(((v - lo) / width * B).astype(np.int64), 0, B - 1)
 
     def _quantiles(self, batches) -> dict[str, np.ndarray]:
-        R, B = self.rounds + 1, _BINS
+        # About as many bins as the largest round has values (a power of two, at most
+        # _BINS): the bins only locate the order statistics, the values are exact either way.
+        most = int(self.n.max()) if self.n.size else 0
+        self._nbins = int(min(_BINS, max(64, 1 << max(0, most - 1).bit_length())))
+        R, B = self.rounds + 1, self._nbins
         hist = {c: np.zeros(R * B, np.int64) for c in self.columns}
         vmin = {c: np.full(R * B, np.inf) for c in self.columns}
         vmax = {c: np.full(R * B, -np.inf) for c in self.columns}

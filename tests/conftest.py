@@ -62,6 +62,20 @@ def console_script() -> str:
     return found
 
 
+def interruptible(command: list[str]) -> list[str]:
+    """`command` started with Ctrl-C (SIGINT) at its default, whatever the tests inherited.
+
+    A shell runs a background job (`make test &`) with SIGINT ignored, and an
+    ignored signal stays ignored across exec: a test of Ctrl-C would then test
+    nothing. The command is exec'd from a one-line Python that restores it.
+    """
+    reset = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+        "os.execv(sys.argv[1], sys.argv[1:])"
+    )
+    return [sys.executable, "-c", reset, *command]
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run `crisis-sim` as a user would, with Hydra's own error switch unset."""
     env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}

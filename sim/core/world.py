@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.core import kernels as K
 from sim.core.ladder import Move
+from sim.core.layout import ROUND_COLUMNS  # noqa: F401 (re-exported: the Mesa face's rows)
 from sim.core.params import CrisisConfig
 from sim.core.physics import Physics, physics  # noqa: F401 (physics: re-exported)
 
@@ -58,35 +59,6 @@ class Decisions(NamedTuple):
     russia: Move
     dprk: Move
 
-
-# One row of trajectories.parquet per round, after `seed`.
-ROUND_COLUMNS = (
-    "round",
-    "tension",
-    "sanctions_level",
-    "pressure",
-    "china_enforcement",
-    "russia_enforcement",
-    "dprk_capability",
-    "dprk_stability",
-    "us_trust_in_china",
-    "exercises",
-    "china_cost",
-    "war_hazard",
-    "nuclear_hazard",
-    "collapse_hazard",
-    "us_move",
-    "china_move",
-    "russia_move",
-    "dprk_move",
-    "resolution_drafted",
-    "resolution_adopted",
-    "china_vote",
-    "russia_vote",
-    "escalation_score",
-    "outcome",
-    "talks",
-)
 
 _INTS = (K.S_ROUND, K.S_TALKS)
 _BOOLS = (K.S_EXERCISES, K.S_US_ACCEPTS, K.S_DPRK_ACCEPTS)

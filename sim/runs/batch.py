@@ -20,12 +20,10 @@ from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
-from numba import njit
 
-from sim.core import kernels as K
+from sim.core import layout
+from sim.core.layout import ROUND_COLUMNS
 from sim.core.params import CrisisConfig
-from sim.core.rng import POOL_SIZE, first_blocks_into, seed_words
-from sim.core.world import ROUND_COLUMNS
 from sim.io import arrow
 from sim.io.files import OUTCOME_COLUMNS, TRAJECTORY_SCHEMA, encode_trajectories
 from sim.runs import pool
@@ -39,18 +37,18 @@ _TI = {name: i for i, name in enumerate(TRAJ_INT)}
 # State fields of the float trajectory columns, in TRAJ_FLOAT order (first 12).
 _TRAJ_STATE = np.array(
     [
-        K.S_TENSION,
-        K.S_SANCTIONS,
-        K.S_PRESSURE,
-        K.S_CHINA_ENF,
-        K.S_RUSSIA_ENF,
-        K.S_CAPABILITY,
-        K.S_STABILITY,
-        K.S_TRUST,
-        K.S_CHINA_COST,
-        K.S_WAR,
-        K.S_NUCLEAR,
-        K.S_COLLAPSE,
+        layout.S_TENSION,
+        layout.S_SANCTIONS,
+        layout.S_PRESSURE,
+        layout.S_CHINA_ENF,
+        layout.S_RUSSIA_ENF,
+        layout.S_CAPABILITY,
+        layout.S_STABILITY,
+        layout.S_TRUST,
+        layout.S_CHINA_COST,
+        layout.S_WAR,
+        layout.S_NUCLEAR,
+        layout.S_COLLAPSE,
     ],
     dtype=np.int64,
 )
@@ -89,154 +87,33 @@ OUT_INT = (
 )
 _OUT_STATE = np.array(
     [
-        K.S_CHINA_COST,
-        K.S_TENSION,
-        K.S_SANCTIONS,
-        K.S_PRESSURE,
-        K.S_CHINA_ENF,
-        K.S_RUSSIA_ENF,
-        K.S_CAPABILITY,
-        K.S_STABILITY,
-        K.S_TRUST,
+        layout.S_CHINA_COST,
+        layout.S_TENSION,
+        layout.S_SANCTIONS,
+        layout.S_PRESSURE,
+        layout.S_CHINA_ENF,
+        layout.S_RUSSIA_ENF,
+        layout.S_CAPABILITY,
+        layout.S_STABILITY,
+        layout.S_TRUST,
     ],
     dtype=np.int64,
 )
 assert set(OUT_FLOAT) | set(OUT_INT) == set(OUTCOME_COLUMNS)
 assert set(TRAJ_FLOAT) | set(TRAJ_INT) == {"seed", *ROUND_COLUMNS}
 
-MOVE_NAMES = K.MOVE_NAMES
-VOTE_NAMES = K.VOTES
-OUTCOME_NAMES = K.OUTCOMES
-
-
-@njit(cache=True, error_model="numpy")
-def _entropy(seed_w, i):
-    """The uint32 words of SeedSequence([run.seed, i]).entropy."""
-    n_i = 1
-    v = i
-    while v >= 4294967296:
-        v //= 4294967296
-        n_i += 1
-    ent = np.empty(seed_w.shape[0] + n_i, dtype=np.uint32)
-    ent[: seed_w.shape[0]] = seed_w
-    v = i
-    for k in range(n_i):
-        ent[seed_w.shape[0] + k] = v % 4294967296
-        v //= 4294967296
-    return ent
-
-
-@njit(cache=True, error_model="numpy")
-def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
-    """Replications start..stop-1; fills of/oi (per replication) and tf/ti (per round).
-
-    Returns the number of trajectory rows written (0 unless record).
-    """
-    phw = phys[K.PHYS_WORLD]
-    dbuf = np.empty((K.NSTREAMS, 64))
-    dpos = np.zeros(2 * K.NSTREAMS, dtype=np.int64)
-    s = np.empty(K.NS)
-    x = np.empty(K.SCRATCH_STATES)
-    nxt = np.empty(K.NS)
-    ag = np.empty(K.NA)
-    last = np.empty(4, dtype=np.int64)
-    rec = np.empty(K.NR)
-    opts = np.empty(K.SCRATCH_OPTS, dtype=np.int64)
-    util = np.empty(K.SCRATCH_UTIL)
-    w = np.empty(8)
-    rs = np.empty(12, dtype=np.uint64)
-    row = 0
-    for j in range(stop - start):
-        i = start + j
-        ent = _entropy(seed_w, i)
-        first_blocks_into(ent, dbuf, rs)
-        n_e = ent.shape[0]
-        rent = np.zeros((n_e if n_e >= POOL_SIZE else POOL_SIZE) + 2, dtype=np.uint32)
-        rent[:n_e] = ent
-        dpos[:] = 0
-        K.init_agents(q, ag)
-        K.initial_state(q, phw, s)
-        last[:] = K.OPENING
-        peak = s[K.S_TENSION]
-        resolutions = 0
-        tests = 0
-        outcome = K.NONE
-        outcome_round = -1
-        opened = -1
-        # 0: talks in force before round 1 (world.talks0)
-        opened_last = 0 if s[K.S_TALKS] != K.TALKS_NONE else -1
-        agreed = -1
-        breakdowns = 0
-        cause = K.CAUSE_NONE
-        for _ in range(rounds):
-            o = K.step(s, last, ag, q, phys, dbuf, dpos, rent, rs, rec, opts, util, w, x, nxt)
-            ev = rec[K.R_TALKS_EVENT]
-            if ev == K.EV_OPENED:
-                opened_last = int(s[K.S_ROUND])
-                if opened < 0:
-                    opened = opened_last
-            elif ev == K.EV_AGREED:
-                if agreed < 0:
-                    agreed = int(s[K.S_ROUND])
-            elif ev == K.EV_BROKE:
-                breakdowns += 1
-            if rec[K.R_ADOPTED] > 0.0:
-                resolutions += 1
-            if K.MOVE_IS_TEST[last[3]]:
-                tests += 1
-            peak = K.pymax(peak, s[K.S_TENSION])
-            if record:
-                for k in range(_TRAJ_STATE.shape[0]):
-                    tf[row, k] = s[_TRAJ_STATE[k]]
-                tf[row, TF_DRAFTED] = rec[K.R_DRAFTED] if rec[K.R_DRAFTED] > 0.0 else np.nan
-                tf[row, TF_ADOPTED] = rec[K.R_ADOPTED] if rec[K.R_ADOPTED] > 0.0 else np.nan
-                tf[row, TF_ESCALATION] = K.recorded_escalation(s, o)
-                ti[row, TI_SEED] = i
-                ti[row, TI_ROUND] = int(s[K.S_ROUND])
-                ti[row, TI_EXERCISES] = 1 if s[K.S_EXERCISES] != 0.0 else 0
-                ti[row, TI_US] = last[0]
-                ti[row, TI_CHINA] = last[1]
-                ti[row, TI_RUSSIA] = last[2]
-                ti[row, TI_DPRK] = last[3]
-                ti[row, TI_CHINA_VOTE] = int(rec[K.R_CHINA_VOTE])
-                ti[row, TI_RUSSIA_VOTE] = int(rec[K.R_RUSSIA_VOTE])
-                ti[row, TI_OUTCOME] = o
-                ti[row, TI_TALKS] = int(s[K.S_TALKS])
-                row += 1
-            if o != K.NONE:
-                outcome = o
-                outcome_round = int(s[K.S_ROUND])
-                cause = int(rec[K.R_WAR_CAUSE])
-                break
-        if outcome == K.NONE:
-            outcome = K.final_outcome(s)
-            if outcome == K.O_TALKS:
-                outcome_round = opened_last
-        of[j, 0] = peak
-        for k in range(_OUT_STATE.shape[0]):
-            of[j, 1 + k] = s[_OUT_STATE[k]]
-        oi[j, 0] = i
-        oi[j, 1] = outcome
-        oi[j, 2] = outcome_round
-        oi[j, 3] = int(s[K.S_ROUND])
-        oi[j, 4] = resolutions
-        oi[j, 5] = tests
-        oi[j, 6] = 1 if s[K.S_EXERCISES] != 0.0 else 0
-        oi[j, 7] = opened
-        oi[j, 8] = breakdowns
-        oi[j, 9] = agreed
-        oi[j, 10] = cause
-    return row
+MOVE_NAMES = layout.MOVE_NAMES
+VOTE_NAMES = layout.VOTES
+OUTCOME_NAMES = layout.OUTCOMES
 
 
 class Compiled:
-    """A config's arrays for the kernels, built once (params, perceptions, base seed)."""
+    """A config's arrays for the kernels, built once (params, perceptions)."""
 
     def __init__(self, cfg: CrisisConfig):
         self.cfg = cfg
-        self.q = K.params_array(cfg)
-        self.phys = K.perceptions_array(cfg)
-        self.seed_w = seed_words(cfg.run.seed)
+        self.q = layout.params_array(cfg)
+        self.phys = layout.perceptions_array(cfg)
         self.rounds = cfg.run.rounds
 
 
@@ -319,7 +196,10 @@ def simulate(
     cap = n * c.rounds if trajectories else 0
     tf = np.empty((cap, len(TRAJ_FLOAT)))
     ti = np.empty((cap, len(TRAJ_INT)), dtype=np.int64)
-    rows = run_chunk(c.seed_w, start, stop, c.rounds, c.q, c.phys, trajectories, of, oi, tf, ti)
+    from sim.runs.chunk import run_chunk, seed_words  # the compiler, only where it runs
+
+    seed_w = seed_words(c.cfg.run.seed)
+    rows = run_chunk(seed_w, start, stop, c.rounds, c.q, c.phys, trajectories, of, oi, tf, ti)
     if not trajectories:
         return Block(start, stop, of, oi)
     # Keep only the rows written, without holding on to the unused capacity.
@@ -510,7 +390,7 @@ def outcome_rows(block: Block) -> list[tuple]:
     cols["final_exercises"] = [v != 0 for v in cols["final_exercises"]]
     for name in ("talks_opened_round", "agreement_round"):
         cols[name] = [None if v < 0 else v for v in cols[name]]
-    cols["war_cause"] = [K.WAR_CAUSES[v] for v in cols["war_cause"]]
+    cols["war_cause"] = [layout.WAR_CAUSES[v] for v in cols["war_cause"]]
     return list(zip(*(cols[name] for name in OUTCOME_COLUMNS), strict=True))
 
 
@@ -529,14 +409,14 @@ def outcome_lines(block: Block) -> str:
     for name in ("outcome_round", "talks_opened_round", "agreement_round"):
         text[name] = ["" if v < 0 else s for v, s in zip(cols[name], text[name], strict=True)]
     text["final_exercises"] = ["True" if v else "False" for v in cols["final_exercises"]]
-    text["war_cause"] = [K.WAR_CAUSES[v] for v in cols["war_cause"]]
+    text["war_cause"] = [layout.WAR_CAUSES[v] for v in cols["war_cause"]]
     rows = zip(*(text[name] for name in OUTCOME_COLUMNS), strict=True)
     return "\n".join(map(",".join, rows)) + "\n"
 
 
 # The names written unquoted: csv.writer would quote none of them.
 assert all(n.isidentifier() for n in OUTCOME_NAMES)
-assert all(not set(n) & set(',"\r\n') for n in K.WAR_CAUSES)
+assert all(not set(n) & set(',"\r\n') for n in layout.WAR_CAUSES)
 
 
 def trajectory_rows(block: Block) -> list[tuple]:
@@ -549,7 +429,7 @@ def trajectory_rows(block: Block) -> list[tuple]:
         cols[name] = [None if v < 0 else VOTE_NAMES[v] for v in cols[name]]
     cols["outcome"] = [OUTCOME_NAMES[v] if v >= 0 else "" for v in cols["outcome"]]
     cols["exercises"] = [v != 0 for v in cols["exercises"]]
-    cols["talks"] = [K.TALKS_STATES[v] for v in cols["talks"]]
+    cols["talks"] = [layout.TALKS_STATES[v] for v in cols["talks"]]
     for name in ("resolution_drafted", "resolution_adopted"):
         cols[name] = [None if v != v else v for v in cols[name]]
     return list(zip(*(cols[name] for name in ("seed", *ROUND_COLUMNS)), strict=True))
@@ -562,7 +442,7 @@ def _names() -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
         arrow.strings(MOVE_NAMES),
         arrow.strings(VOTE_NAMES),
         arrow.strings([*OUTCOME_NAMES, ""]),
-        arrow.strings(K.TALKS_STATES),
+        arrow.strings(layout.TALKS_STATES),
     )
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import __version__
-from sim.core.kernels import OUTCOMES
+from sim.core.outcomes import OUTCOMES
 from sim.core.params import CrisisConfig, validate
 from sim.io import files
 from sim.runs import batch as engine
@@ -160,16 +160,43 @@ class Tally:
         }
 
 
-def _progress(total: int, enabled: bool):
-    if not enabled or total < 200:
-        return None
-    from tqdm import tqdm
+class _Progress:
+    """A progress bar that appears once a run has taken half a second.
 
-    class Bar(tqdm):
-        # No monitor thread: it outlives the bar, and a report then cannot fork its drawing.
-        monitor_interval = 0
+    A run that ends sooner (1,000 seeds take about a tenth of a second) shows
+    none and does not import tqdm.
+    """
 
-    return Bar(total=total, unit="seed", desc="replications", leave=False, mininterval=0.5)
+    DELAY = 0.5
+
+    def __init__(self, total: int):
+        import time
+
+        self.total, self.done, self._clock = total, 0, time.monotonic
+        self._start, self._bar = self._clock(), None
+
+    def update(self, n: int) -> None:
+        self.done += n
+        if self._bar is None and self._clock() - self._start >= self.DELAY:
+            from tqdm import tqdm
+
+            class Bar(tqdm):
+                # No monitor thread: it outlives the bar, and a report then cannot fork.
+                monitor_interval = 0
+
+            self._bar = Bar(total=self.total, unit="seed", desc="replications", leave=False,
+                            mininterval=0.5)  # fmt: skip
+            n = self.done
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _progress(total: int, enabled: bool) -> _Progress | None:
+    return _Progress(total) if enabled and total >= 200 else None
 
 
 def run(cfg: CrisisConfig, outdir: Path | str) -> dict:

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.core.ladder import MENUS
-from tests.conftest import console_script
+from tests.conftest import console_script, interruptible
 
 
 def play(tmp_path, stdin: str, *args: str) -> subprocess.CompletedProcess:
@@ -85,8 +85,9 @@ def test_ctrl_c_stops_in_one_line(tmp_path):
     import time
 
     env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    command = [console_script(), "task=play", "play.actor=russia", f"hydra.run.dir={tmp_path}"]
     proc = subprocess.Popen(
-        [console_script(), "task=play", "play.actor=russia", f"hydra.run.dir={tmp_path}"],
+        interruptible(command),
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         cwd=tmp_path, env=env,
     )  # fmt: skip

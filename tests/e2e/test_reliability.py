@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import console_script, run_cli
+from tests.conftest import console_script, interruptible, run_cli
 
 QUICK = ("run.seeds=4", "run.rounds=6", "report.enabled=false", "run.progress=false")
 
@@ -344,9 +344,16 @@ def test_an_unusable_output_directory_is_one_line(tmp_path, where):
 def _start_long_run(tmp_path: Path, *args: str) -> tuple[subprocess.Popen, Path]:
     out = tmp_path / "long"
     env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    command = [
+        console_script(),
+        *args,
+        "run.seeds=1000000",
+        "report.enabled=false",
+        "run.progress=false",
+        f"hydra.{'sweep' if '-m' in args else 'run'}.dir={out}",
+    ]
     proc = subprocess.Popen(
-        [console_script(), *args, "run.seeds=1000000", "report.enabled=false",
-         "run.progress=false", f"hydra.{'sweep' if '-m' in args else 'run'}.dir={out}"],
+        interruptible(command),
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.time() + 120

@@ -83,7 +83,7 @@ def test_an_actors_forecast_is_the_worlds_transition_but_for_the_collapse_hazard
     q = K.params_array(cfg)
     ph = K.physics_array(physics(cfg))
     draw = random.Random(7)
-    us_menu, dprk_menu = K._menu_ids("us"), K._menu_ids("dprk")
+    us_menu, dprk_menu = K.US_MENU, K.DPRK_MENU
     for _ in range(200):
         s = np.empty(K.NS)
         K.initial_state(q, ph, s)
@@ -96,8 +96,8 @@ def test_an_actors_forecast_is_the_worlds_transition_but_for_the_collapse_hazard
             draw.random(),
             draw.random(),
             int(draw.choice(us_menu)),
-            int(K._menu_ids("china")[0]),
-            int(K._menu_ids("russia")[0]),
+            int(K.CHINA_MENU[0]),
+            int(K.RUSSIA_MENU[0]),
             int(draw.choice(dprk_menu)),
             ph,
         )

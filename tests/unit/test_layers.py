@@ -96,3 +96,14 @@ def test_the_reports_config_block_reads_as_omegaconf_prints_it(scenario):
 
     config = asdict(load_config(scenario))
     assert yaml_text(config) == OmegaConf.to_yaml(OmegaConf.create(config))
+
+
+def test_the_command_loads_the_compiler_only_where_replications_run():
+    """A run handed to worker processes never loads numba in the command's process."""
+    code = (
+        "import sys, sim.app.cli, sim.runs.batch as b; from sim.core.params import CrisisConfig;"
+        "c = b.Compiled(CrisisConfig()); before = 'numba' in sys.modules;"
+        "b.simulate(c, 0, 2); print(before, 'numba' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False True"

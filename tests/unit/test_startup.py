@@ -53,3 +53,20 @@ def test_the_command_line_guesses_which_helpers_a_command_needs(monkeypatch):
         assert not started, argv
     launch.start_workers_early(["run.seeds=100000"])
     assert started == [True]
+
+
+def test_the_progress_bar_appears_only_once_a_run_has_taken_half_a_second(capsys):
+    from sim.runs.replications import _progress
+
+    now = [0.0]
+    bar = _progress(1_000, enabled=True)
+    bar._clock = lambda: now[0]
+    bar._start = 0.0
+    bar.update(300)
+    assert bar._bar is None and not capsys.readouterr().err  # quick so far: nothing shown
+    now[0] = 0.6
+    bar.update(200)
+    bar._bar.refresh()
+    assert "500/1000" in capsys.readouterr().err  # appears with every seed done so far
+    bar.close()
+    assert _progress(1_000, enabled=False) is None and _progress(100, enabled=True) is None
