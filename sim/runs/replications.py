@@ -161,13 +161,13 @@ class Tally:
 
 
 class _Progress:
-    """A progress bar that appears once a run has taken half a second.
+    """A progress bar that appears once a run has taken a second.
 
-    A run that ends sooner (1,000 seeds take about a tenth of a second) shows
+    A run that ends sooner (1,000 seeds take under a second with the kernels loaded) shows
     none and does not import tqdm.
     """
 
-    DELAY = 0.5
+    DELAY = 1.0
 
     def __init__(self, total: int):
         import time

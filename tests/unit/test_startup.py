@@ -55,7 +55,7 @@ def test_the_command_line_guesses_which_helpers_a_command_needs(monkeypatch):
     assert started == [True]
 
 
-def test_the_progress_bar_appears_only_once_a_run_has_taken_half_a_second(capsys):
+def test_the_progress_bar_appears_only_once_a_run_has_taken_a_second(capsys):
     from sim.runs.replications import _progress
 
     now = [0.0]
@@ -64,7 +64,7 @@ def test_the_progress_bar_appears_only_once_a_run_has_taken_half_a_second(capsys
     bar._start = 0.0
     bar.update(300)
     assert bar._bar is None and not capsys.readouterr().err  # quick so far: nothing shown
-    now[0] = 0.6
+    now[0] = 1.1
     bar.update(200)
     bar._bar.refresh()
     assert "500/1000" in capsys.readouterr().err  # appears with every seed done so far
