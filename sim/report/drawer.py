@@ -9,8 +9,8 @@ path over and the report is drawn at once.
 
 Results do not depend on it: the same `build.report` draws the same files here
 or in the caller's process (which it does when no drawer was started).
-This module (and sim.report.parallel) imports only the standard library: it is imported
-before the fork.
+This module (and sim.report.parallel, sim.io.processes) imports only the standard library:
+it is imported before the fork.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from sim.report.parallel import die_with_parent
+from sim.io.processes import die_with_parent
 
 _started: Drawer | None = None
 

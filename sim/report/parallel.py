@@ -9,15 +9,14 @@ so its bytes do not depend on which one drew it (tests compare both ways).
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
 import pickle
-import signal
 import sys
 import threading
 import warnings
 from collections.abc import Callable
+
+from sim.io.processes import die_with_parent
 
 # Processes that draw figures (1: all in this process). Two cores are what the project runs on.
 PROCESSES = 2
@@ -35,12 +34,6 @@ def _can_fork() -> bool:
     return (
         PROCESSES > 1 and sys.platform == "linux" and threading.active_count() == 1 and _cores() > 1
     )
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
-    with contextlib.suppress(OSError, AttributeError):  # not Linux: killed at the parent's exit
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
 
 
 def _split(weights: list[float]) -> tuple[list[int], list[int]]:

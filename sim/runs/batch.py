@@ -26,6 +26,7 @@ from sim.core.layout import ROUND_COLUMNS
 from sim.core.params import CrisisConfig
 from sim.io import arrow
 from sim.io.files import OUTCOME_COLUMNS, TRAJECTORY_SCHEMA, encode_trajectories
+from sim.io.processes import die_with_parent
 from sim.runs import pool
 
 # Per-round columns, split by type, in the order of the trajectories schema (restored on
@@ -302,7 +303,11 @@ def _pool(workers: int):
     from concurrent.futures import ProcessPoolExecutor
 
     pool.start_server()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=pool.context())
+    # A worker dies with the server it was forked from, and the server with the command
+    # (sim.runs.worker): killed, the command leaves no process behind.
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=pool.context(), initializer=die_with_parent
+    )
 
 
 def _pieces(

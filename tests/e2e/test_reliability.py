@@ -353,7 +353,7 @@ def _start_long_run(tmp_path: Path, *args: str) -> tuple[subprocess.Popen, Path]
         f"hydra.{'sweep' if '-m' in args else 'run'}.dir={out}",
     ]
     proc = subprocess.Popen(
-        interruptible(command),
+        interruptible(command), start_new_session=True,  # its own process group, to count
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.time() + 120
@@ -361,6 +361,39 @@ def _start_long_run(tmp_path: Path, *args: str) -> tuple[subprocess.Popen, Path]
         time.sleep(0.2)
     assert list(out.rglob("*.partial")), "the run did not start"
     return proc, out
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes of a process group (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while being read
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2,
+    reason="a run has worker processes on two cores or more; they die with it on Linux",
+)
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill", "term"])
+def test_a_killed_run_leaves_no_process_behind(tmp_path, sig):
+    """Killed with no chance to clean up, a run on every core leaves no worker or server."""
+    proc, _ = _start_long_run(tmp_path)
+    deadline = time.time() + 60
+    while len(_group(proc.pid)) < 4 and time.time() < deadline:  # command, server, 2 workers
+        time.sleep(0.2)
+    assert len(_group(proc.pid)) >= 4, "the workers did not start"
+    proc.send_signal(sig)
+    proc.communicate(timeout=60)
+    deadline = time.time() + 30
+    while _group(proc.pid) and time.time() < deadline:
+        time.sleep(0.2)
+    assert _group(proc.pid) == []
 
 
 def test_ctrl_c_says_what_was_kept_and_how_to_go_on(tmp_path):
