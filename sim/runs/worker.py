@@ -10,12 +10,13 @@ import os
 import signal
 
 from sim.core.params import CrisisConfig
-from sim.io.processes import die_with_parent
+from sim.io.processes import die_with_parent, forks_expect_me
 from sim.runs import batch
 
 # Killed (SIGKILL, or SIGTERM from a scheduler), the command cannot stop the server: the server
 # dies with it, and each worker with the server (batch._pool), so none waits on forever.
 die_with_parent()
+forks_expect_me()
 # Ctrl-C is the parent's to handle: it cancels the tasks and waits for the workers. A task's
 # error reaches the parent with its result; what a worker would print on stderr is only the
 # noise of a pool torn down mid-start (after Ctrl-C), which must not bury the parent's one line.
