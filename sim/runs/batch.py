@@ -2,13 +2,13 @@
 
 `simulate(cfg, start, stop)` runs replications start..stop-1 of `cfg` (with
 the streams of sim.core.streams: SeedSequence([run.seed, i])) in one call of
-`run_chunk` and returns a `Block` of numpy arrays: per replication the
-fields of outcomes.csv, and unless `trajectories=False` per round the
-columns of trajectories.parquet. `blocks` splits a run across worker
-processes and hands the results back in seed order, in blocks of run.batch
-seeds. `outcome_rows`, `outcome_lines`, `trajectory_rows` and
-`trajectory_table` decode a block into the Mesa path's rows and the files'
-lines and tables.
+`run_chunk` (sim.runs.chunk, the only part that loads numba) and returns a
+`Block` of numpy arrays: per replication the fields of outcomes.csv, and
+unless `trajectories=False` per round the columns of trajectories.parquet.
+`blocks` splits a run across worker processes and hands the results back in
+seed order, in blocks of run.batch seeds. `outcome_rows`, `outcome_lines`,
+`trajectory_rows` and `trajectory_table` decode a block into the Mesa path's
+rows and the files' lines and tables.
 """
 
 from __future__ import annotations
