@@ -407,6 +407,10 @@ class RoundStats:
                 if v.size:
                     lo[c], hi[c] = min(lo[c], float(v.min())), max(hi[c], float(v.max()))
         self._range = {c: (lo[c], hi[c]) for c in self.columns}
+        # About as many bins as the largest round has values (a power of two, at most
+        # _BINS): the bins only locate the order statistics, the values are exact either way.
+        most = int(self.n.max())
+        self._nbins = int(min(_BINS, max(64, 1 << max(0, most - 1).bit_length())))
         self.quantiles = self._quantiles(batches)
 
     def _rounds(self, batch) -> np.ndarray:
@@ -422,10 +426,6 @@ class RoundStats:
         return np.clip(((v - lo) / width * B).astype(np.int64), 0, B - 1)
 
     def _quantiles(self, batches) -> dict[str, np.ndarray]:
-        # About as many bins as the largest round has values (a power of two, at most
-        # _BINS): the bins only locate the order statistics, the values are exact either way.
-        most = int(self.n.max()) if self.n.size else 0
-        self._nbins = int(min(_BINS, max(64, 1 << max(0, most - 1).bit_length())))
         R, B = self.rounds + 1, self._nbins
         hist = {c: np.zeros(R * B, np.int64) for c in self.columns}
         vmin = {c: np.full(R * B, np.inf) for c in self.columns}

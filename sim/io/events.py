@@ -139,11 +139,11 @@ def events_table(traj, start: str = "2017-08") -> pa.Table:
     rnd = arrow.to_numpy(traj["round"]).astype(np.int32)
     rows = len(seed)
     parts = []
+    every = np.ones(rows, dtype=bool)  # every actor moves in every round
     for actor in ("us", "china", "russia", "dprk"):
         which, names = arrow.codes(traj[f"{actor}_move"])
         if (which < 0).any():
             raise ValueError(f"trajectories hold a round without a {actor} move")
-        every = np.ones(rows, dtype=bool)
         parts.append(
             _part(seed, rnd, every, which, names, ORDER[actor], actor, "move", MENUS[actor], actor)
         )

@@ -1,6 +1,6 @@
 """A process that loads the report code while a run runs, then draws the run's report.
 
-A run's report needs matplotlib, pandas and the report modules (about a second
+A run's report needs matplotlib, pandas and the report modules (about 0.6 s
 of imports), and the first text it draws loads the fonts. The command forks
 this process first thing, before it imports anything else, so that this
 loading happens on a second core while the command composes its config and

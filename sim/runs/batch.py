@@ -109,13 +109,21 @@ OUTCOME_NAMES = layout.OUTCOMES
 
 
 class Compiled:
-    """A config's arrays for the kernels, built once (params, perceptions)."""
+    """A config's arrays for the kernels, built once (params, perceptions, base seed)."""
 
     def __init__(self, cfg: CrisisConfig):
         self.cfg = cfg
         self.q = layout.params_array(cfg)
         self.phys = layout.perceptions_array(cfg)
         self.rounds = cfg.run.rounds
+
+    @functools.cached_property
+    def seed_w(self) -> np.ndarray:
+        """run.seed as SeedSequence words, made where replications run (sim.core.rng loads
+        numba)."""
+        from sim.core.rng import seed_words
+
+        return seed_words(self.cfg.run.seed)
 
 
 class Block:
@@ -197,10 +205,9 @@ def simulate(
     cap = n * c.rounds if trajectories else 0
     tf = np.empty((cap, len(TRAJ_FLOAT)))
     ti = np.empty((cap, len(TRAJ_INT)), dtype=np.int64)
-    from sim.runs.chunk import run_chunk, seed_words  # the compiler, only where it runs
+    from sim.runs.chunk import run_chunk  # the compiler, only where it runs
 
-    seed_w = seed_words(c.cfg.run.seed)
-    rows = run_chunk(seed_w, start, stop, c.rounds, c.q, c.phys, trajectories, of, oi, tf, ti)
+    rows = run_chunk(c.seed_w, start, stop, c.rounds, c.q, c.phys, trajectories, of, oi, tf, ti)
     if not trajectories:
         return Block(start, stop, of, oi)
     # Keep only the rows written, without holding on to the unused capacity.

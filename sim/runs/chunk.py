@@ -11,7 +11,7 @@ import numpy as np
 from numba import njit
 
 from sim.core import kernels as K
-from sim.core.rng import POOL_SIZE, first_blocks_into, seed_words  # noqa: F401 (seed_words: re-exported)
+from sim.core.rng import POOL_SIZE, first_blocks_into
 from sim.runs.batch import (
     _OUT_STATE,
     _TRAJ_STATE,

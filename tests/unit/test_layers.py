@@ -14,6 +14,12 @@ from sim.core.params import label
 SCENARIOS = Path(__file__).resolve().parents[2] / "configs" / "scenario"
 
 
+def fresh_python(code: str) -> str:
+    """What `code` prints in a new interpreter: imports seen from a clean start."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
 def test_importing_the_report_changes_no_matplotlib_setting():
     code = (
         "import matplotlib as m; before = dict(m.rcParams); backend = m.get_backend();"
@@ -21,8 +27,7 @@ def test_importing_the_report_changes_no_matplotlib_setting():
         "changed = [k for k, v in m.rcParams.items() if before[k] != v];"
         "print(changed, backend == m.get_backend())"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[] True"
+    assert fresh_python(code) == "[] True"
 
 
 def test_one_label_for_a_parameter_everywhere():
@@ -39,8 +44,7 @@ def test_the_model_imports_no_plots_or_hydra():
         "import sys, sim.core.model, sim.core.agents;"
         "bad = [m for m in ('hydra', 'omegaconf', 'matplotlib') if m in sys.modules]; print(bad)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert fresh_python(code) == "[]"
 
 
 def test_a_run_with_its_events_loads_no_mesa_pandas_or_plots(tmp_path):
@@ -52,8 +56,7 @@ def test_a_run_with_its_events_loads_no_mesa_pandas_or_plots(tmp_path):
         "replications.run(cfg, out); events.write(cfg, out);"
         "print(sorted(m for m in ('mesa', 'pandas', 'matplotlib') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert fresh_python(code).splitlines()[-1] == "[]"
     assert (tmp_path / "events.parquet").is_file()
 
 
@@ -81,8 +84,7 @@ def test_the_report_loads_no_kernels_or_config_framework():
         "import sys, sim.report.build, sim.report.sensitivity;"
         "print(sorted(m for m in ('numba', 'hydra', 'omegaconf', 'mesa') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert fresh_python(code) == "[]"
 
 
 @pytest.mark.parametrize("scenario", sorted(p.stem for p in SCENARIOS.glob("*.yaml")))
@@ -105,5 +107,4 @@ def test_the_command_loads_the_compiler_only_where_replications_run():
         "c = b.Compiled(CrisisConfig()); before = 'numba' in sys.modules;"
         "b.simulate(c, 0, 2); print(before, 'numba' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False True"
+    assert fresh_python(code) == "False True"
