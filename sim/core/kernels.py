@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from sim.core.jit import njit
 from sim.core.layout import *  # noqa: F403 (the layout's names are the kernels' globals)
 
 from .rng import refill_block_into

@@ -13,7 +13,8 @@ as (high, low) uint64 halves.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, uint64
+
+from sim.core.jit import njit, uint64
 
 POOL_SIZE = 4
 M32 = np.uint64(0xFFFFFFFF)

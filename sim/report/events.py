@@ -100,7 +100,9 @@ def goldstein_figure(run: Run, outdir: Path, formats) -> Figure | None:
     history = load_history()
     from sim.report.figures import save_figure
 
-    fig, axes = style.subplots(len(DYADS), 1, figsize=(7.5, 7.5), sharex=True, sharey=True)
+    fig, axes = style.subplots(
+        len(DYADS), 1, figsize=(7.5, 7.5), sharex=True, sharey=True, layout=None
+    )
     for ax, (label, a1, a2) in zip(axes, DYADS, strict=True):
         s = dyad_series(events, a1, a2)
         if not s.empty:
@@ -120,9 +122,10 @@ def goldstein_figure(run: Run, outdir: Path, formats) -> Figure | None:
     handles, labels = axes[0].get_legend_handles_labels()
     handles += [Patch(color="#3182bd", alpha=0.45), Patch(color="#9ecae1", alpha=0.35)]
     labels += ["95% interval of the mean", "10-90% of runs"]
-    fig.legend(handles, labels, fontsize=7, ncols=4, loc="outside lower center")
+    fig.legend(handles, labels, fontsize=7, ncols=4, loc="lower center")
     axes[-1].set_xlabel("Month")
     axes[0].set_title(f"Monthly mean Goldstein score by dyad: {run.scenario} (N = {run.seeds:,})")
+    style.place(fig, left=0.86, right=0.11, top=0.25, bottom=0.69, hspace=0.13)
     return save_figure(
         fig,
         outdir,

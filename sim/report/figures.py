@@ -323,7 +323,7 @@ def draw_council(run: Run):
     softening and vetoes as quarterly shares with intervals."""
     t = run.by_round  # streamed per-round statistics: memory does not grow with seeds
     R = run.rounds
-    fig, axes = style.subplots(2, 2, figsize=(9.0, 6.4), sharex=True)
+    fig, axes = style.subplots(2, 2, figsize=(9.0, 6.4), sharex=True, layout=None)
     (a_tabled, a_strength), (a_soften, a_veto) = axes
     x = np.arange(1, R + 1)
 
@@ -379,8 +379,17 @@ def draw_council(run: Run):
 
     for ax in axes.flat:
         style.time_axis(ax, R, run.start, label=False)
-    fig.supxlabel(style.time_label(run.start), fontsize=9)
-    fig.suptitle(_title("Security Council", [run]))
+    style.place(
+        fig,
+        left=0.5,
+        right=0.06,
+        top=0.5,
+        bottom=0.62,
+        wspace=0.58,
+        hspace=0.35,
+        title=_title("Security Council", [run]),
+        xlabel=style.time_label(run.start),
+    )
     return fig
 
 
@@ -400,7 +409,7 @@ def draw_sanctions(run: Run):
     the runs still in crisis counted under each panel; returns the figure and its bands."""
     t = run.by_round  # streamed per-round statistics: memory does not grow with seeds
     R = run.rounds
-    fig, axes = style.subplots(1, 3, figsize=(9.6, 3.9), sharex=True)
+    fig, axes = style.subplots(1, 3, figsize=(9.6, 3.9), sharex=True, layout=None)
     a_level, a_enf, a_press = axes
     b = stats.bands(
         t, ["sanctions_level", "pressure", "china_enforcement", "russia_enforcement"], R
@@ -442,8 +451,16 @@ def draw_sanctions(run: Run):
     for ax in axes:
         style.time_axis(ax, R, run.start, label=False)
         at_risk(ax, b["pressure"])
-    fig.supxlabel(style.time_label(run.start), fontsize=9)
-    fig.suptitle(_title("Sanctions and enforcement", [run]))
+    style.place(
+        fig,
+        left=0.56,
+        right=0.06,
+        top=0.5,
+        bottom=0.76,
+        wspace=0.6,
+        title=_title("Sanctions and enforcement", [run]),
+        xlabel=style.time_label(run.start),
+    )
     return fig, b
 
 
@@ -466,7 +483,7 @@ def draw_dprk(run: Run):
     still in crisis under each panel; returns the figure and its bands."""
     b = stats.bands(run.by_round, ["dprk_capability", "dprk_stability"], run.rounds)
     color = style.ACTOR_COLORS["dprk"]
-    fig, (a_cap, a_stab) = style.subplots(1, 2, figsize=(10, 4.1), sharex=True)
+    fig, (a_cap, a_stab) = style.subplots(1, 2, figsize=(10, 4.1), sharex=True, layout=None)
     _fan(a_cap, b["dprk_capability"], color)
     a_cap.set_ylim(0, 1)
     a_cap.set_ylabel("Capability (index, 0-1)")
@@ -488,8 +505,16 @@ def draw_dprk(run: Run):
     for ax, col in ((a_cap, "dprk_capability"), (a_stab, "dprk_stability")):
         style.time_axis(ax, run.rounds, run.start, label=False)
         at_risk(ax, b[col])
-    fig.supxlabel(style.time_label(run.start), fontsize=9)
-    fig.suptitle(_title("DPRK", [run]))
+    style.place(
+        fig,
+        left=0.56,
+        right=0.06,
+        top=0.5,
+        bottom=0.76,
+        wspace=0.62,
+        title=_title("DPRK", [run]),
+        xlabel=style.time_label(run.start),
+    )
     return fig, b
 
 

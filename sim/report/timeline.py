@@ -63,6 +63,7 @@ def timeline(run: Run, outdir: Path, formats) -> Figure:
         figsize=(width, 6.0),
         sharex=True,
         gridspec_kw={"height_ratios": [1, 3.4]},
+        layout=None,
     )
     a_top.plot(months, t["tension"], color=style.NEUTRAL, lw=1.6, marker="o", ms=2.5)
     a_top.set_ylim(0, 1)
@@ -215,8 +216,16 @@ def timeline(run: Run, outdir: Path, formats) -> Figure:
         for a in ("china", "russia")
     ]
     handles.append(Line2D([], [], color=color, lw=2.2, label=f"Outcome: {_label(outcome)}"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=7, fontsize=7.5)
-    fig.suptitle(f"Representative run: {run.scenario}, seed {seed} of N = {run.seeds:,} ({ended})")
+    fig.legend(handles=handles, loc="lower center", ncol=7, fontsize=7.5)
+    style.place(
+        fig,
+        left=0.92,
+        right=0.06,
+        top=0.34,
+        bottom=1.02,
+        hspace=0.15,
+        title=f"Representative run: {run.scenario}, seed {seed} of N = {run.seeds:,} ({ended})",
+    )
     caption = (
         f"Moves of each actor per month in seed {seed}, a run with the most common outcome, "
         "nearest its median month; cells are shaded by escalation class."

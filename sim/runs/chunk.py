@@ -8,9 +8,9 @@ to its workers does not load the compiler.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from sim.core import kernels as K
+from sim.core.jit import njit
 from sim.core.rng import POOL_SIZE, first_blocks_into
 from sim.runs.batch import (
     _OUT_STATE,

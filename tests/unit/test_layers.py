@@ -108,3 +108,15 @@ def test_the_command_loads_the_compiler_only_where_replications_run():
         "b.simulate(c, 0, 2); print(before, 'numba' in sys.modules)"
     )
     assert fresh_python(code) == "False True"
+
+
+def test_the_kernels_load_without_scipys_linear_algebra_which_stays_usable():
+    """Loading the kernels skips SciPy's linalg (a quarter second of every run's start);
+    numba's np.dot still works in that process, importing it when first compiled."""
+    code = (
+        "import sys, numpy as np, sim.runs.batch as b; from sim.core.params import CrisisConfig;"
+        "b.simulate(b.Compiled(CrisisConfig()), 0, 2); skipped = 'scipy.linalg' not in sys.modules;"
+        "from numba import njit; dot = njit(lambda a, c: np.dot(a, c));"
+        "print(skipped, dot(np.ones(3), np.arange(3.0)), 'scipy.linalg' in sys.modules)"
+    )
+    assert fresh_python(code) == "True 3.0 True"
