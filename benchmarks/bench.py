@@ -59,7 +59,7 @@ class Measure:
 
 
 REPEAT = 1  # set by --repeat: every measurement is the best of this many runs
-PAIR_REPEAT = 3  # the speed-up pair: 1 worker and every core, interleaved, best of each
+PAIR_REPEAT = 5  # the speed-up pair: 1 worker and every core, interleaved, best of each
 SHORT_REPEAT = 3  # the 3-second run with its report: best of 3, like the pair
 
 
