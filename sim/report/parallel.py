@@ -9,6 +9,7 @@ so its bytes do not depend on which one drew it (tests compare both ways).
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -62,11 +63,20 @@ def draw(jobs: list[tuple[float, Callable[[], object]]]) -> list:
     mine, theirs = _split([w for w, _ in jobs])
     results: list = [None] * len(jobs)
     r, w = os.pipe()
-    with warnings.catch_warnings():
-        # The only other threads are native pools (Arrow's, BLAS's) that run work for this
-        # thread alone, which is here and not in them, and that reinitialise in a forked child.
-        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
-        pid = os.fork()
+    # Python's advice for a fork without exec: objects frozen before it are neither scanned
+    # by the child's collections nor copied for them. Unfrozen again once the child is done.
+    gc.freeze()
+    try:
+        with warnings.catch_warnings():
+            # The only other threads are native pools (Arrow's, BLAS's) that run work for this
+            # thread alone, which is here and not in them, and that reinitialise in a child.
+            warnings.filterwarnings(
+                "ignore", "This process .* is multi-threaded", DeprecationWarning
+            )
+            pid = os.fork()
+    except OSError:  # no fork: every job here
+        gc.unfreeze()
+        return [job() for _, job in jobs]
     if pid == 0:  # the child: its jobs, then straight out (no atexit, no stdio flush)
         os.close(r)
         die_with_parent()
@@ -89,6 +99,7 @@ def draw(jobs: list[tuple[float, Callable[[], object]]]) -> list:
         with os.fdopen(r, "rb") as fh:
             data = fh.read()
         _, status = os.waitpid(pid, 0)
+        gc.unfreeze()
     if os.waitstatus_to_exitcode(status) == 0:
         for i, value in zip(theirs, pickle.loads(data), strict=True):
             results[i] = value
