@@ -195,6 +195,7 @@ def _sparse_note(frames) -> str:
 
 AT_RISK = "at-risk"  # gid of the at-risk counts under a panel
 AT_RISK_DROP = -30  # points below the axis: under the two-line month ticks
+UNDER_AT_RISK = 0.76  # inches under panels with at-risk counts: ticks, counts, month label
 
 
 def at_risk(ax, frame) -> None:
@@ -225,6 +226,22 @@ def at_risk(ax, frame) -> None:
         va="top",
         fontsize=7,
         color="#555555",
+    )
+
+
+def _place_over_months(fig, run: Run, title: str, left, bottom, wspace, hspace=0.0) -> None:
+    """Panels over the run's months, by fixed margins (style.place, inches): the figure's
+    title above them and the month label under them all."""
+    style.place(
+        fig,
+        left=left,
+        right=0.06,
+        top=0.5,
+        bottom=bottom,
+        wspace=wspace,
+        hspace=hspace,
+        title=_title(title, [run]),
+        xlabel=style.time_label(run.start),
     )
 
 
@@ -379,16 +396,8 @@ def draw_council(run: Run):
 
     for ax in axes.flat:
         style.time_axis(ax, R, run.start, label=False)
-    style.place(
-        fig,
-        left=0.5,
-        right=0.06,
-        top=0.5,
-        bottom=0.62,
-        wspace=0.58,
-        hspace=0.35,
-        title=_title("Security Council", [run]),
-        xlabel=style.time_label(run.start),
+    _place_over_months(
+        fig, run, "Security Council", left=0.5, bottom=0.62, wspace=0.58, hspace=0.35
     )
     return fig
 
@@ -451,15 +460,8 @@ def draw_sanctions(run: Run):
     for ax in axes:
         style.time_axis(ax, R, run.start, label=False)
         at_risk(ax, b["pressure"])
-    style.place(
-        fig,
-        left=0.56,
-        right=0.06,
-        top=0.5,
-        bottom=0.76,
-        wspace=0.6,
-        title=_title("Sanctions and enforcement", [run]),
-        xlabel=style.time_label(run.start),
+    _place_over_months(
+        fig, run, "Sanctions and enforcement", left=0.56, bottom=UNDER_AT_RISK, wspace=0.6
     )
     return fig, b
 
@@ -505,16 +507,7 @@ def draw_dprk(run: Run):
     for ax, col in ((a_cap, "dprk_capability"), (a_stab, "dprk_stability")):
         style.time_axis(ax, run.rounds, run.start, label=False)
         at_risk(ax, b[col])
-    style.place(
-        fig,
-        left=0.56,
-        right=0.06,
-        top=0.5,
-        bottom=0.76,
-        wspace=0.62,
-        title=_title("DPRK", [run]),
-        xlabel=style.time_label(run.start),
-    )
+    _place_over_months(fig, run, "DPRK", left=0.56, bottom=UNDER_AT_RISK, wspace=0.62)
     return fig, b
 
 

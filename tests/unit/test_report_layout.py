@@ -9,13 +9,12 @@ run into the figure's title, x label or legend.
 from __future__ import annotations
 
 import pytest
-from hydra import compose, initialize_config_dir
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
-from omegaconf import OmegaConf
 
+from sim.app.api import load_config
 from sim.app.resources import CONFIGS
-from sim.core.params import CrisisConfig, validate
+from sim.core.params import validate
 from sim.io.run import load_run
 from sim.report import events, figures, style, timeline
 from sim.runs import events as run_events
@@ -33,9 +32,7 @@ SLACK = 1.0  # pixels: antialiasing at an edge is not a text out of place
 
 
 def scenario_run(name: str, out, seeds: int = 120, rounds: int | None = None):
-    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
-        cfg = compose("config", overrides=[f"scenario={name}"])
-    conf = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(CrisisConfig), cfg))
+    conf = load_config(name)
     conf.run.seeds, conf.run.progress, conf.report.enabled = seeds, False, False
     if rounds is not None:
         conf.run.rounds = rounds
