@@ -280,25 +280,46 @@ def initial_state(q, ph, out):
 def transition(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out):
     """The state one round on, given the round's decisions, into out (out is not s). Pure.
 
-    The world's own step (`advance` with every quantity).
+    The month's `economy`, which no move changes, then what the `moves` do.
     """
-    advance(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out, True)
+    economy(s, adopted, china_enf, russia_enf, ph, out, True)
+    moves(s, us, china, russia, dprk, ph, out)
 
 
 @njit(cache=True, _nrt=False, error_model="numpy")
-def foresee(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out):
-    """An actor's prediction of a month: `transition` without the collapse hazard.
+def economy(s, adopted, china_enf, russia_enf, ph, out, collapse):
+    """The part of a month no move changes, into out: the sanctions in force, the enforcement
+    delivered, pressure, stability (and its collapse hazard if `collapse`), China's trade cost.
 
-    No actor but China weighs the hazard, and its exponential in every forecast
-    was about a sixth of the batch driver's time; the hazard is left NaN, so
-    that any value read from it would show.
+    An actor weighing its options shares it between them (`anticipate`). An
+    actor's forecast leaves out the hazard unless it weighs it (only China
+    does): its exponential in every forecast was about a sixth of the batch
+    driver's time. It is left NaN there, so that any value read from it would show.
     """
-    advance(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out, False)
+    level = s[S_SANCTIONS] + adopted * (1.0 - s[S_SANCTIONS])
+    china_actual = china_enf * (1.0 - ph[P_SKIRTING])
+    press = pressure(level, china_actual, russia_enf, ph)
+    stab = (
+        s[S_STABILITY]
+        + ph[P_STAB_RECOVERY] * (ph[P_STAB_EQ] - s[S_STABILITY])
+        - ph[P_PRESSURE_IMPACT] * press
+    )
+    stab = 0.0 if stab < 0.0 else (1.0 if stab > 1.0 else stab)
+    out[S_ROUND] = s[S_ROUND] + 1.0
+    out[S_SANCTIONS] = level
+    out[S_CHINA_ENF] = china_actual
+    out[S_RUSSIA_ENF] = russia_enf
+    out[S_PRESSURE] = press
+    out[S_STABILITY] = stab
+    out[S_TRUST] = s[S_TRUST]
+    out[S_CHINA_COST] = s[S_CHINA_COST] + ph[P_CHINA_SHARE] * china_actual * level
+    out[S_COLLAPSE] = collapse_hazard(stab, ph) if collapse else math.nan
+    return None
 
 
 @njit(cache=True, _nrt=False, error_model="numpy")
-def advance(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out, collapse):
-    """The state one round on into out (out is not s); the collapse hazard only if `collapse`.
+def moves(s, us, china, russia, dprk, ph, out):
+    """The part of a month the moves decide, into out (its `economy` entries are left as they are).
 
     Talks in force (negotiations or a freeze agreement) break down at once on a
     DPRK test or attack, or a US show of force or strike (and an agreement on
@@ -307,7 +328,6 @@ def advance(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out,
     The chance steps of talks (agreement, breakdown without a spoiler) are
     `negotiate`'s.
     """
-    level = s[S_SANCTIONS] + adopted * (1.0 - s[S_SANCTIONS])
     exercises = s[S_EXERCISES] != 0.0
     if us == US_SUSPEND:
         exercises = False
@@ -323,9 +343,6 @@ def advance(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out,
         talks = TALKS_NONE
     if talks == TALKS_AGREED:
         exercises = False
-
-    china_actual = china_enf * (1.0 - ph[P_SKIRTING])
-    press = pressure(level, china_actual, russia_enf, ph)
 
     signal = (
         ph[P_WEIGHT_US] * MOVE_ESCALATION[us]
@@ -345,13 +362,6 @@ def advance(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out,
     if rate > 1.0:
         rate = 1.0
     cap += rate * cap * (1.0 - cap)
-
-    stab = (
-        s[S_STABILITY]
-        + ph[P_STAB_RECOVERY] * (ph[P_STAB_EQ] - s[S_STABILITY])
-        - ph[P_PRESSURE_IMPACT] * press
-    )
-    stab = 0.0 if stab < 0.0 else (1.0 if stab > 1.0 else stab)
 
     war = ph[P_ACCIDENT_WAR] * tension * tension
     if g >= 0:
@@ -374,20 +384,11 @@ def advance(s, adopted, china_enf, russia_enf, us, china, russia, dprk, ph, out,
     if talks == TALKS_NONE and us_accepts and dprk_accepts and not spoiled:
         talks = TALKS_OPEN
 
-    out[S_ROUND] = s[S_ROUND] + 1.0
     out[S_TENSION] = tension
-    out[S_SANCTIONS] = level
-    out[S_CHINA_ENF] = china_actual
-    out[S_RUSSIA_ENF] = russia_enf
-    out[S_PRESSURE] = press
     out[S_CAPABILITY] = cap
-    out[S_STABILITY] = stab
-    out[S_TRUST] = s[S_TRUST]
     out[S_EXERCISES] = 1.0 if exercises else 0.0
-    out[S_CHINA_COST] = s[S_CHINA_COST] + ph[P_CHINA_SHARE] * china_actual * level
     out[S_WAR] = war * (1.0 - nuclear_share)
     out[S_NUCLEAR] = war * nuclear_share
-    out[S_COLLAPSE] = collapse_hazard(stab, ph) if collapse else math.nan
     out[S_US_ACCEPTS] = 1.0 if us_accepts else 0.0
     out[S_DPRK_ACCEPTS] = 1.0 if dprk_accepts else 0.0
     out[S_ESCALATION] = (
@@ -473,17 +474,26 @@ def final_outcome(x):
 
 # ================================================================ choice
 @njit(cache=True, _nrt=False, error_model="numpy")
-def logit_choice(utilities, n, rationality, u, w):
-    """Index of utilities[:n] drawn with probability proportional to exp(rationality * utility).
-
-    w is scratch of length >= n.
-    """
+def logit_weights(utilities, n, rationality, w):
+    """exp(rationality * (utility - best)) of each of utilities[:n], into w."""
     top = utilities[0]
     for i in range(1, n):
         if utilities[i] > top:
             top = utilities[i]
     for i in range(n):
-        w[i] = math.exp(rationality * (utilities[i] - top))
+        d = utilities[i] - top
+        # exp(0) is exactly 1: the best option's weight needs no exp
+        w[i] = 1.0 if d == 0.0 else math.exp(rationality * d)
+    return None
+
+
+@njit(cache=True, _nrt=False, error_model="numpy")
+def logit_choice(utilities, n, rationality, u, w):
+    """Index of utilities[:n] drawn with probability proportional to exp(rationality * utility).
+
+    w is scratch of length >= n.
+    """
+    logit_weights(utilities, n, rationality, w)
     r = u * pysum(w, n)
     acc = 0.0
     for i in range(n):
@@ -496,12 +506,7 @@ def logit_choice(utilities, n, rationality, u, w):
 @njit(cache=True, _nrt=False, error_model="numpy")
 def logit_probabilities(utilities, n, rationality, out):
     """The probabilities logit_choice picks each of utilities[:n] with, into out."""
-    top = utilities[0]
-    for i in range(1, n):
-        if utilities[i] > top:
-            top = utilities[i]
-    for i in range(n):
-        out[i] = math.exp(rationality * (utilities[i] - top))
+    logit_weights(utilities, n, rationality, out)
     total = pysum(out, n)
     for i in range(n):
         out[i] = out[i] / total
@@ -604,13 +609,6 @@ def us_scores(s, adopted, russia_enf, last, ag, q, ph, opts, util, x):
 
 
 @njit(cache=True, _nrt=False, error_model="numpy")
-def us_value(s, adopted, ce, russia_enf, move, last, ag, q, ph, x):
-    """The US's value of one move over the coming month (x receives the predicted state)."""
-    foresee(s, adopted, ce, russia_enf, move, last[1], last[2], last[3], ph, x)
-    return us_utility(x, move, last, ag, q)
-
-
-@njit(cache=True, _nrt=False, error_model="numpy")
 def us_seen_enforcement(ag, ph):
     """The enforcement the US expects of China: its belief of what China delivers."""
     return pymin(1.0, ag[A_US_TRUST] / pymax(1e-9, 1.0 - ph[P_SKIRTING]))
@@ -621,8 +619,10 @@ def us_myopic(s, adopted, russia_enf, last, ag, q, ph, opts, util, x):
     """The US's options valued on next month alone, the others repeating last month's moves."""
     n = us_options(s[S_EXERCISES] != 0.0, q, opts)
     ce = us_seen_enforcement(ag, ph)
+    economy(s, adopted, ce, russia_enf, ph, x, False)
     for i in range(n):
-        util[i] = us_value(s, adopted, ce, russia_enf, opts[i], last, ag, q, ph, x)
+        moves(s, opts[i], last[1], last[2], last[3], ph, x)
+        util[i] = us_utility(x, opts[i], last, ag, q)
     return n
 
 
@@ -636,7 +636,7 @@ def us_choose(s, adopted, russia_enf, last, ag, q, ph, u, opts, util, w, x):
 # ================================================================ China
 @njit(cache=True, _nrt=False, error_model="numpy")
 def china_policy_value(s, adopted, level, last, q, ph, x):
-    """China.policy_value (x is scratch for its lookahead).
+    """China.policy_value (x receives the month's `economy`, all it looks at).
 
     Pressure is worth talks (less while the US keeps exercising, as China
     blames it) and, by its war fear, more as the DPRK grows more capable and
@@ -644,7 +644,7 @@ def china_policy_value(s, adopted, level, last, q, ph, x):
     China's comfort costs by its collapse fear; US threats add by its threat
     sensitivity.
     """
-    foresee(s, adopted, level, s[S_RUSSIA_ENF], last[0], last[1], last[2], last[3], ph, x)
+    economy(s, adopted, level, s[S_RUSSIA_ENF], ph, x, False)
     proj = projected_stability(x[S_STABILITY], x[S_PRESSURE], ph, q[Q_HORIZON])
     cf = q[Q_CH_COLLAPSE_FEAR]
     comfort = ph[P_COLLAPSE_FLOOR] + cf * (q[Q_CH_COMFORT] - ph[P_COLLAPSE_FLOOR])
@@ -832,8 +832,17 @@ def dprk_options(round_, ag, out):
 
 
 @njit(cache=True, _nrt=False, error_model="numpy")
-def dprk_utility(s, x, move, last, ag, q):
-    """The DPRK's value of a move.
+def deterrent_complete(s, q):
+    """How complete the DPRK judges its deterrent at the start of a month (0 to 1).
+
+    Apart from dprk_utility so that the options of one month share it.
+    """
+    return sigmoid(30.0 * (s[S_CAPABILITY] - q[Q_DP_THRESHOLD]))
+
+
+@njit(cache=True, _nrt=False, error_model="numpy")
+def dprk_utility(s, x, move, last, ag, q, complete):
+    """The DPRK's value of a move; `complete` is `deterrent_complete(s, q)`.
 
     Capability growth until the deterrent is complete by its own measure (then
     tests cost it a moratorium's worth), defiance answering pressure (by
@@ -842,7 +851,6 @@ def dprk_utility(s, x, move, last, ag, q):
     1 - pressure_response), war hazard (by 1 - risk_tolerance).
     """
     pr = q[Q_DP_PRESSURE_RESPONSE]
-    complete = sigmoid(30.0 * (s[S_CAPABILITY] - q[Q_DP_THRESHOLD]))
     provocation = 1.0 if ag[A_DP_PROVOKED] > 0.0 else 0.4 * MOVE_COERCION[last[0]]
     growth = x[S_CAPABILITY] - s[S_CAPABILITY]
     talks = 0.5 * x[S_DPRK_ACCEPTS] * ag[A_DP_BELIEF] * (0.2 + 0.8 * complete)
@@ -875,18 +883,14 @@ def dprk_scores(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, 
 
 
 @njit(cache=True, _nrt=False, error_model="numpy")
-def dprk_value(s, adopted, china_enf, russia_enf, move, last, ag, q, ph, x):
-    """The DPRK's value of one move over the coming month (x receives the predicted state)."""
-    foresee(s, adopted, china_enf, russia_enf, last[0], last[1], last[2], move, ph, x)
-    return dprk_utility(s, x, move, last, ag, q)
-
-
-@njit(cache=True, _nrt=False, error_model="numpy")
 def dprk_myopic(s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, util, x):
     """The DPRK's options valued on next month alone, the others repeating last month's moves."""
     n = dprk_options(s[S_ROUND], ag, opts)
+    complete = deterrent_complete(s, q)
+    economy(s, adopted, china_enf, russia_enf, ph, x, False)
     for i in range(n):
-        util[i] = dprk_value(s, adopted, china_enf, russia_enf, opts[i], last, ag, q, ph, x)
+        moves(s, last[0], last[1], last[2], opts[i], ph, x)
+        util[i] = dprk_utility(s, x, opts[i], last, ag, q, complete)
     return n
 
 
@@ -897,15 +901,18 @@ COUNTERPART = np.array([ACT_DPRK, ACT_US, -1, ACT_US], dtype=np.int64)
 
 
 @njit(cache=True, _nrt=False, error_model="numpy")
-def value_of(actor, before, after, move, last, ag, q):
-    """An actor's utility of a month from before to after, given its move and the last month's."""
+def value_of(actor, before, after, move, last, ag, q, complete):
+    """An actor's utility of a month from before to after, given its move and the last month's.
+
+    complete: the DPRK's `deterrent_complete(before, q)` (unused for the others).
+    """
     if actor == ACT_US:
         return us_utility(after, move, last, ag, q)
     if actor == ACT_CHINA:
         return china_utility(before, after, move, q)
     if actor == ACT_RUSSIA:
         return russia_utility(after, move, last, q)
-    return dprk_utility(before, after, move, last, ag, q)
+    return dprk_utility(before, after, move, last, ag, q, complete)
 
 
 @njit(cache=True, _nrt=False, error_model="numpy")
@@ -937,7 +944,12 @@ def anticipate(actor, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, 
     move by its own myopic values. Each option is then valued over `lookahead`
     months: the coming month, then further months with every move held and no
     new resolution, month t weighted by discount^(t-1). Level 0 with a
-    lookahead of 1 is the myopic rule. Scratch: opts[8:24], util[8:16], x[NS:4NS].
+    lookahead of 1 is the myopic rule.
+
+    No move changes a month's `economy`, so each month's is worked out once and
+    shared by every option; each option then adds its `moves`. Scratch:
+    opts[8:24], util[8:16], x: this month x[0:NS], the reply's x[NS:2NS], further
+    month t x[(2+t)NS:(3+t)NS] (SCRATCH_STATES holds MAX_LOOKAHEAD months).
     """
     pred = opts[16:20]
     now = opts[20:24]
@@ -953,21 +965,28 @@ def anticipate(actor, s, adopted, china_enf, russia_enf, last, ag, q, ph, opts, 
         pred[cp] = ro[argmax(ru, k)]
     n_ahead = int(q[Q_LOOKAHEAD]) - 1
     hazard = actor == ACT_CHINA  # the only actor that weighs the collapse hazard
+    economy(s, adopted, china_enf, russia_enf, ph, x[0:NS], hazard)
+    before = x[0:NS]
+    for t in range(n_ahead):
+        after = x[(2 + t) * NS : (3 + t) * NS]
+        economy(before, 0.0, china_enf, russia_enf, ph, after, hazard)
+        before = after
+    complete = deterrent_complete(s, q) if actor == ACT_DPRK else 0.0
     for i in range(n):
         m = opts[i]
         for k in range(4):
             now[k] = pred[k]
         now[actor] = m
-        advance(s, adopted, china_enf, russia_enf, now[0], now[1], now[2], now[3], ph, x, hazard)
-        v = value_of(actor, s, x, m, last, ag, q)
+        moves(s, now[0], now[1], now[2], now[3], ph, x[0:NS])
+        v = value_of(actor, s, x[0:NS], m, last, ag, q, complete)
         weight = 1.0
         before = x[0:NS]
         for t in range(n_ahead):
             weight *= q[Q_DISCOUNT]
-            after = x[(2 + t % 2) * NS : (3 + t % 2) * NS]
-            us, ch, ru, dp = now[0], now[1], now[2], now[3]
-            advance(before, 0.0, china_enf, russia_enf, us, ch, ru, dp, ph, after, hazard)
-            v += weight * value_of(actor, before, after, m, now, ag, q)
+            after = x[(2 + t) * NS : (3 + t) * NS]
+            moves(before, now[0], now[1], now[2], now[3], ph, after)
+            c = deterrent_complete(before, q) if actor == ACT_DPRK else 0.0
+            v += weight * value_of(actor, before, after, m, now, ag, q, c)
             before = after
         util[i] = v
     return n

@@ -30,7 +30,7 @@ import math
 
 import numpy as np
 
-from sim.core.params import TALKS_STATES
+from sim.core.params import MAX_LOOKAHEAD, TALKS_STATES
 
 from .ladder import ACTORS, NUCLEAR, OPENING_MOVES, TESTS, all_moves
 from .outcomes import OUTCOMES
@@ -106,9 +106,10 @@ VOTES = ("yes", "soften", "veto")
     S_TALKS,
 ) = range(18)
 NS = 18
-# Scratch the scoring kernels need (see ahead): states for this month, the reply's scoring
-# and two further months; option ids for own options, the reply's, and two move rows.
-SCRATCH_STATES, SCRATCH_OPTS, SCRATCH_UTIL = 4 * NS, 24, 16
+# Scratch the scoring kernels need (see anticipate): states for this month, the reply's
+# scoring and each further month of the longest lookahead; option ids for own options, the
+# reply's, and two move rows.
+SCRATCH_STATES, SCRATCH_OPTS, SCRATCH_UTIL = (1 + MAX_LOOKAHEAD) * NS, 24, 16
 
 # ---------------------------------------------------------------- physics layout
 (

@@ -15,6 +15,8 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any
 
 UNIT = (0.0, 1.0)
+#: Months an actor may look ahead (world.lookahead); the kernels hold scratch for this many.
+MAX_LOOKAHEAD = 6
 
 
 def p(default: Any, lo: float | None = None, hi: float | None = None, source: str = "") -> Any:
@@ -367,7 +369,7 @@ class WorldParams:
     lookahead: int = p(
         2,
         1,
-        6,
+        MAX_LOOKAHEAD,
         "Months over which an actor values a move: the coming month, then further months "
         "with every move held (assumption).",
     )

@@ -33,20 +33,21 @@ from sim.runs.batch import (
 
 
 @njit(cache=True, error_model="numpy")
-def _entropy(seed_w, i):
-    """The uint32 words of SeedSequence([run.seed, i]).entropy."""
-    n_i = 1
+def _entropy_into(seed_w, i, out):
+    """The uint32 words of SeedSequence([run.seed, i]).entropy into out; returns how many.
+
+    out holds seed_w and two more words (i is below 2**64).
+    """
+    n_s = seed_w.shape[0]
+    out[:n_s] = seed_w
+    n = n_s
     v = i
-    while v >= 4294967296:
+    while True:
+        out[n] = v % 4294967296
+        n += 1
         v //= 4294967296
-        n_i += 1
-    ent = np.empty(seed_w.shape[0] + n_i, dtype=np.uint32)
-    ent[: seed_w.shape[0]] = seed_w
-    v = i
-    for k in range(n_i):
-        ent[seed_w.shape[0] + k] = v % 4294967296
-        v //= 4294967296
-    return ent
+        if v == 0:
+            return n
 
 
 @njit(cache=True, error_model="numpy")
@@ -68,13 +69,17 @@ def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
     util = np.empty(K.SCRATCH_UTIL)
     w = np.empty(8)
     rs = np.empty(12, dtype=np.uint64)
+    # a replication's entropy and its refill entropy, in buffers of the longest
+    ent_buf = np.empty(seed_w.shape[0] + 2, dtype=np.uint32)
+    rent_buf = np.empty(max(seed_w.shape[0] + 2, POOL_SIZE) + 2, dtype=np.uint32)
     row = 0
     for j in range(stop - start):
         i = start + j
-        ent = _entropy(seed_w, i)
+        n_e = _entropy_into(seed_w, i, ent_buf)
+        ent = ent_buf[:n_e]
         first_blocks_into(ent, dbuf, rs)
-        n_e = ent.shape[0]
-        rent = np.zeros((n_e if n_e >= POOL_SIZE else POOL_SIZE) + 2, dtype=np.uint32)
+        rent = rent_buf[: (n_e if n_e >= POOL_SIZE else POOL_SIZE) + 2]
+        rent[:] = 0
         rent[:n_e] = ent
         dpos[:] = 0
         K.init_agents(q, ag)

@@ -15,6 +15,19 @@ from sim.core.agents import logit_choice, logit_probabilities
 from sim.core.streams import Streams
 
 
+def test_a_replications_entropy_is_seedsequences():
+    """The batch driver assembles SeedSequence([run.seed, i])'s words (seed_words, checked
+    against numpy below) in a buffer it reuses."""
+    from sim.runs.chunk import _entropy_into
+
+    for seed in (0, 7, 2**32 + 5, 2**63 - 1):
+        words = rng.seed_words(seed)
+        buf = np.empty(words.shape[0] + 2, dtype=np.uint32)
+        for i in (0, 1, 2**32 - 1, 2**32, 2**40 + 3, 2**63 - 1):
+            n = _entropy_into(words, i, buf)
+            assert buf[:n].tolist() == rng.seed_words([seed, i]).tolist()
+
+
 def test_rng_matches_numpy():
     for seed in (0, 1, 20170809, 2**32 + 5, 2**63 - 1):
         for i in (0, 1, 199, 2**32 - 1, 2**33 + 3):
@@ -72,10 +85,13 @@ def test_logit_choice_picks_in_proportion_to_its_probabilities():
         assert abs(c / n - p) < 4 * math.sqrt(p * (1 - p) / n)
 
 
-def test_an_actors_forecast_is_the_worlds_transition_but_for_the_collapse_hazard():
-    """foresee, the actors' prediction of a month, is transition: same rule, bit for bit,
-    for every quantity; the collapse hazard, which no forecasting actor but China weighs,
-    is left NaN so that a value read from it could not pass unseen."""
+def test_a_month_is_an_economy_no_move_changes_and_what_the_moves_do():
+    """transition is `economy` then `moves`: each writes its own part of the state, the
+    economy the same whatever the moves and the moves' part the same whatever the sanctions
+    and enforcement, so that an actor can work out a month's economy once for all its
+    options. An actor's forecast (the economy without the collapse hazard, which no
+    forecasting actor but China weighs) is transition bit for bit but for that hazard, left
+    NaN so that a value read from it could not pass unseen."""
     from sim.core.params import CrisisConfig
     from sim.core.physics import physics
 
@@ -83,27 +99,49 @@ def test_an_actors_forecast_is_the_worlds_transition_but_for_the_collapse_hazard
     q = K.params_array(cfg)
     ph = K.physics_array(physics(cfg))
     draw = random.Random(7)
-    us_menu, dprk_menu = K.US_MENU, K.DPRK_MENU
+    unset = -12345.0
+    economy_part = None
     for _ in range(200):
         s = np.empty(K.NS)
         K.initial_state(q, ph, s)
         for k in (K.S_TENSION, K.S_SANCTIONS, K.S_CAPABILITY, K.S_STABILITY):
             s[k] = draw.random()
         s[K.S_TALKS] = draw.choice((K.TALKS_NONE, K.TALKS_OPEN, K.TALKS_AGREED))
-        args = (
-            s,
-            draw.choice((0.0, 0.3)),
-            draw.random(),
-            draw.random(),
-            int(draw.choice(us_menu)),
-            int(K.CHINA_MENU[0]),
-            int(K.RUSSIA_MENU[0]),
-            int(draw.choice(dprk_menu)),
-            ph,
-        )
-        world, forecast = np.empty(K.NS), np.empty(K.NS)
-        K.transition(*args, world)
-        K.foresee(*args, forecast)
+        sanctions = (draw.choice((0.0, 0.3)), draw.random(), draw.random())
+
+        def decisions():
+            return (
+                int(draw.choice(K.US_MENU)),
+                int(draw.choice(K.CHINA_MENU)),
+                int(draw.choice(K.RUSSIA_MENU)),
+                int(draw.choice(K.DPRK_MENU)),
+            )
+
+        chosen = decisions()
+        world = np.empty(K.NS)
+        K.transition(s, *sanctions, *chosen, ph, world)
+        economy, by_moves = np.full(K.NS, unset), np.full(K.NS, unset)
+        K.economy(s, *sanctions, ph, economy, True)
+        K.moves(s, *chosen, ph, by_moves)
+        written = economy != unset
+        assert ((by_moves != unset) == ~written).all()  # each entry written by one of them
+        if economy_part is None:
+            economy_part = written
+        assert (written == economy_part).all()
+        assert world[written].tobytes() == economy[written].tobytes()
+        assert world[~written].tobytes() == by_moves[~written].tobytes()
+
+        other_moves, other_sanctions = np.empty(K.NS), np.empty(K.NS)
+        K.transition(s, *sanctions, *decisions(), ph, other_moves)
+        assert other_moves[written].tobytes() == world[written].tobytes()
+        K.transition(s, draw.random(), draw.random(), draw.random(), *chosen, ph, other_sanctions)
+        assert other_sanctions[~written].tobytes() == world[~written].tobytes()
+
+        forecast = np.empty(K.NS)
+        K.economy(s, *sanctions, ph, forecast, False)
+        K.moves(s, *chosen, ph, forecast)
         assert math.isnan(forecast[K.S_COLLAPSE]) and not math.isnan(world[K.S_COLLAPSE])
         keep = np.arange(K.NS) != K.S_COLLAPSE
         assert world[keep].tobytes() == forecast[keep].tobytes()
+    assert economy_part[[K.S_SANCTIONS, K.S_PRESSURE, K.S_STABILITY, K.S_COLLAPSE]].all()
+    assert not economy_part[[K.S_TENSION, K.S_CAPABILITY, K.S_WAR, K.S_TALKS]].any()
