@@ -317,9 +317,12 @@ def economy(s, adopted, china_enf, russia_enf, ph, out, collapse):
     return None
 
 
-@njit(cache=True, _nrt=False, error_model="numpy")
+@njit(cache=True, _nrt=False, error_model="numpy", inline="always")
 def moves(s, us, china, russia, dprk, ph, out):
     """The part of a month the moves decide, into out (its `economy` entries are left as they are).
+
+    Compiled into each caller: an actor's options differ in one move, and the
+    compiler keeps what the others' moves decide out of the loop over them.
 
     Talks in force (negotiations or a freeze agreement) break down at once on a
     DPRK test or attack, or a US show of force or strike (and an agreement on
