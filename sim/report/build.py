@@ -202,17 +202,17 @@ def run_report(run: Run, formats: list[str] | None = None) -> Path:
     clear_report(run.path)  # no figure of an earlier report survives (e.g. in another format)
     fmts = _formats(run, formats)
     figdir = run.path / FIGURES
-    # (cost in seconds at 1,000 seeds, figure): drawn by two processes, kept in this order
+    # (CPU seconds at 1,000 seeds, best of 3, figure): drawn by two processes, kept in this order
     drawn = parallel.draw(
         [
-            (0.1, lambda: figures.outcome_odds([run], figdir, fmts)),
-            (0.2, lambda: figures.cumulative_incidence([run], figdir, fmts)),
-            (0.18, lambda: figures.escalation_fan([run], figdir, fmts)),
-            (0.39, lambda: figures.council(run, figdir, fmts)),
-            (0.45, lambda: figures.sanctions(run, figdir, fmts)),
-            (0.25, lambda: figures.dprk(run, figdir, fmts)),
-            (0.45, lambda: timeline.timeline(run, figdir, fmts)),
-            (0.42, lambda: events.goldstein_figure(run, figdir, fmts)),
+            (0.11, lambda: figures.outcome_odds([run], figdir, fmts)),
+            (0.13, lambda: figures.cumulative_incidence([run], figdir, fmts)),
+            (0.19, lambda: figures.escalation_fan([run], figdir, fmts)),
+            (0.33, lambda: figures.council(run, figdir, fmts)),
+            (0.29, lambda: figures.sanctions(run, figdir, fmts)),
+            (0.18, lambda: figures.dprk(run, figdir, fmts)),
+            (0.46, lambda: timeline.timeline(run, figdir, fmts)),
+            (0.35, lambda: events.goldstein_figure(run, figdir, fmts)),
         ]
     )
     figs = [f for f in drawn if f is not None]  # no Goldstein figure without events
