@@ -19,7 +19,7 @@ from sim.app.resources import CONFIGS
 from sim.core.params import CrisisConfig
 from sim.io import files, lock
 from sim.report import text
-from sim.runs import events, replications
+from sim.runs import events, pool, replications
 
 register()
 
@@ -51,6 +51,7 @@ def app(cfg: DictConfig) -> dict:
     if conf.report.enabled:
         from sim.report import drawer
 
+        pool.stop_server()  # the workers' loaded kernels, not needed to draw
         drawer.report(outdir)  # by the drawing process the command started, if it did
     say(f"outputs: {outdir}")
     return summary

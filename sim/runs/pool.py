@@ -9,6 +9,7 @@ This module imports nothing but the standard library, so it can be that first th
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import sys
@@ -71,3 +72,21 @@ def start_server() -> None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def stop_server() -> None:
+    """Stop the server workers are forked from, if this process started one.
+
+    A command that has run its seeds stops it before drawing the report: it
+    holds the loaded program and compiled kernels (about 150 MB), which the
+    report does not need. A later pool starts a new one. Python has no public
+    call for this; without its server's `_stop` the server stays until the
+    command exits, as before.
+    """
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    server = getattr(forkserver, "_forkserver", None)
+    stop = getattr(server, "_stop", None)
+    if stop is None or getattr(server, "_forkserver_pid", None) is None:
+        return
+    with contextlib.suppress(OSError):
+        stop()

@@ -158,3 +158,26 @@ def test_workers_import_the_program_the_command_runs_not_one_in_the_working_dire
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert (out / files.SUMMARY).is_file()
+
+
+def test_the_worker_server_can_be_stopped_once_the_seeds_are_run_and_started_again(monkeypatch):
+    """A command stops the server its workers were forked from before drawing its report
+    (the loaded kernels are not needed there); a later run starts a new one."""
+    import os
+    from multiprocessing import forkserver
+
+    cfg = scenario_config("baseline", seeds=1200)
+    monkeypatch.setattr(pool, "MIN_SEEDS_PER_WORKER", 500)
+    first = list(batch.blocks(cfg, workers=2))
+    pid = forkserver._forkserver._forkserver_pid
+    if pid is None:
+        pytest.skip("no fork server on this platform")
+    pool.stop_server()
+    assert forkserver._forkserver._forkserver_pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # gone, and reaped
+    pool.stop_server()  # nothing left to stop: no error
+    again = list(batch.blocks(cfg, workers=2))
+    assert forkserver._forkserver._forkserver_pid not in (None, pid)
+    assert [(b.start, b.stop) for b in again] == [(b.start, b.stop) for b in first]
+    assert all((a.oi == b.oi).all() for a, b in zip(first, again, strict=True))
