@@ -198,10 +198,21 @@ def first_blocks_into(run_entropy, out, rs):
 
 def refill_entropy(run_entropy: np.ndarray) -> np.ndarray:
     """The entropy of a refill key, its last two words (stream, block) left to fill."""
+    ent = np.empty(max(run_entropy.shape[0], POOL_SIZE) + 2, dtype=np.uint32)
+    return ent[: refill_entropy_into(run_entropy, ent)]
+
+
+@njit(cache=True, error_model="numpy", _nrt=False)
+def refill_entropy_into(run_entropy, out):
+    """`refill_entropy` into the front of out (long enough); returns how many words it is.
+
+    The run entropy, zeros up to SeedSequence's pool size, and two words for the key.
+    """
     n = run_entropy.shape[0]
-    ent = np.zeros(max(n, POOL_SIZE) + 2, dtype=np.uint32)
-    ent[:n] = run_entropy
-    return ent
+    m = (n if n >= POOL_SIZE else POOL_SIZE) + 2
+    for k in range(m):
+        out[k] = run_entropy[k] if k < n else 0
+    return m
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)

@@ -11,7 +11,7 @@ import numpy as np
 
 from sim.core import kernels as K
 from sim.core.jit import njit
-from sim.core.rng import POOL_SIZE, first_blocks_into
+from sim.core.rng import POOL_SIZE, first_blocks_into, refill_entropy_into
 from sim.runs.batch import (
     _OUT_STATE,
     _TRAJ_STATE,
@@ -78,9 +78,7 @@ def run_chunk(seed_w, start, stop, rounds, q, phys, record, of, oi, tf, ti):
         n_e = _entropy_into(seed_w, i, ent_buf)
         ent = ent_buf[:n_e]
         first_blocks_into(ent, dbuf, rs)
-        rent = rent_buf[: (n_e if n_e >= POOL_SIZE else POOL_SIZE) + 2]
-        rent[:] = 0
-        rent[:n_e] = ent
+        rent = rent_buf[: refill_entropy_into(ent, rent_buf)]
         dpos[:] = 0
         K.init_agents(q, ag)
         K.initial_state(q, phw, s)
